@@ -1,0 +1,69 @@
+/**
+ * gRPC clients: one channel per address, and the same middleware on every client —
+ * a default deadline on every call, retries only for methods marked idempotent in the
+ * proto (and only on UNAVAILABLE), and rich error details decoded for the caller.
+ */
+import {
+  type Channel,
+  ChannelCredentials,
+  type Client,
+  type ClientMiddleware,
+  type CompatServiceDefinition,
+  createChannel,
+  createClientFactory,
+} from 'nice-grpc';
+import { type DeadlineOptions, deadlineMiddleware } from 'nice-grpc-client-middleware-deadline';
+import { retryMiddleware } from 'nice-grpc-client-middleware-retry';
+import { Status } from 'nice-grpc-common';
+import { errorDetailsClientMiddleware } from 'nice-grpc-error-details';
+
+export interface ClientOptions {
+  /** Applied when a call sets no deadline of its own. */
+  defaultDeadlineMs: number;
+  retryMaxAttempts?: number;
+}
+
+function defaultDeadline(ms: number): ClientMiddleware<DeadlineOptions, DeadlineOptions> {
+  return async function* withDefaultDeadline(call, options) {
+    return yield* call.next(call.request, { ...options, deadline: options.deadline ?? new Date(Date.now() + ms) });
+  };
+}
+
+function channelFor(address: string): Channel {
+  // Round-robin matters for `dns:///` names of headless Services: one HTTP/2 connection
+  // would otherwise pin every call to one pod.
+  return createChannel(address, ChannelCredentials.createInsecure(), {
+    'grpc.service_config': JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }] }),
+    'grpc.keepalive_time_ms': 30_000,
+  });
+}
+
+export interface ClientPool {
+  client<Def extends CompatServiceDefinition>(definition: Def, address: string): Client<Def>;
+  close(): void;
+}
+
+export function createClientPool(options: ClientOptions): ClientPool {
+  const channels = new Map<string, Channel>();
+  const factory = createClientFactory()
+    .use(errorDetailsClientMiddleware)
+    .use(retryMiddleware)
+    .use(deadlineMiddleware)
+    .use(defaultDeadline(options.defaultDeadlineMs));
+  return {
+    client(definition, address) {
+      let channel = channels.get(address);
+      if (!channel) {
+        channel = channelFor(address);
+        channels.set(address, channel);
+      }
+      return factory.create(definition, channel, {
+        '*': { retryMaxAttempts: options.retryMaxAttempts ?? 2, retryableStatuses: [Status.UNAVAILABLE] },
+      }) as unknown as Client<typeof definition>;
+    },
+    close() {
+      for (const channel of channels.values()) channel.close();
+      channels.clear();
+    },
+  };
+}

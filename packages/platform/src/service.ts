@@ -1,0 +1,75 @@
+/**
+ * The start and stop order shared by every gRPC service: migrate, serve, and on stop report
+ * NOT_SERVING → drain calls in flight → release clients → close the pool.
+ */
+import type { Kysely } from 'kysely';
+import type { Server } from 'nice-grpc';
+import type { EnvReader } from './config.js';
+import { type Migrations, migrateToLatest } from './db/migrate.js';
+import type { Database } from './db/pool.js';
+import type { AuthPolicy } from './grpc/auth-middleware.js';
+import type { WrenCallContextExt } from './grpc/call-context.js';
+import { createGrpcServer } from './grpc/server.js';
+import { LOG_LEVELS, type Logger, type LogLevel } from './logger.js';
+
+export interface BaseServiceConfig {
+  grpcHost: string;
+  grpcPort: number;
+  databaseUrl: string;
+  databasePoolMax: number;
+  logLevel: LogLevel;
+  migrateOnStart: boolean;
+  shutdownGraceMs: number;
+}
+
+/** The variables every service reads; each service adds its own. */
+export function readBaseServiceConfig(env: EnvReader, defaults: { grpcPort: number }): BaseServiceConfig {
+  return {
+    grpcHost: env.string('GRPC_HOST', { default: '0.0.0.0' }),
+    grpcPort: env.int('GRPC_PORT', { default: defaults.grpcPort, min: 0, max: 65535 }),
+    databaseUrl: env.url('DATABASE_URL', { protocols: ['postgres', 'postgresql'] }),
+    databasePoolMax: env.int('DATABASE_POOL_MAX', { default: 10, min: 1, max: 200 }),
+    logLevel: env.oneOf('LOG_LEVEL', LOG_LEVELS, { default: 'info' }),
+    migrateOnStart: env.bool('MIGRATE_ON_START', { default: true }),
+    shutdownGraceMs: env.int('SHUTDOWN_GRACE_MS', { default: 10_000, min: 0 }),
+  };
+}
+
+export interface GrpcServiceOptions<Schema> {
+  config: BaseServiceConfig;
+  logger: Logger;
+  database: Database<Schema>;
+  migrations: Migrations;
+  auth: AuthPolicy;
+  register(server: Server<WrenCallContextExt>): void;
+  /** Releases what the service opened besides the pool (clients, timers). */
+  release?: () => Promise<void> | void;
+}
+
+export interface RunningService {
+  readonly port: number;
+  stop(): Promise<void>;
+}
+
+export async function startGrpcService<Schema>(options: GrpcServiceOptions<Schema>): Promise<RunningService> {
+  const { config, logger, database } = options;
+  if (config.migrateOnStart) await migrateToLatest(database.db as Kysely<unknown>, options.migrations, logger);
+  const grpc = createGrpcServer({ logger, auth: options.auth });
+  options.register(grpc.server);
+  const port = await grpc.listen(config.grpcHost, config.grpcPort);
+  logger.info({ port }, 'serving gRPC');
+
+  let stopping: Promise<void> | undefined;
+  return {
+    port,
+    stop() {
+      stopping ??= (async () => {
+        await grpc.shutdown(config.shutdownGraceMs);
+        await options.release?.();
+        await database.close();
+        logger.info('stopped');
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,5 @@
+// The light helpers; the whole system is `@wren/testkit/system`, so that a suite that needs
+// only a database does not load every service.
+export * from './databases.js';
+export * from './free-port.js';
+export * from './keys.js';

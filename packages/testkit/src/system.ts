@@ -1,0 +1,100 @@
+/**
+ * Starts the whole of Wren in this process on free ports, against fresh databases: the
+ * three services, then the gateway in front of them. The same config readers as in
+ * production parse the environment each part gets.
+ */
+import { readGatewayConfig, startGateway } from '@wren/api-gateway';
+import { readNotificationServiceConfig, startNotificationService } from '@wren/notification-service';
+import { createLogger, type RunningService } from '@wren/platform';
+import { readPostServiceConfig, startPostService } from '@wren/post-service';
+import { readUserServiceConfig, startUserService } from '@wren/user-service';
+import { createTestDatabase } from './databases.js';
+import { testSigningKeys } from './keys.js';
+
+type Env = Record<string, string | undefined>;
+
+export interface SystemOptions {
+  /** Extra environment for every part (e.g. LOG_LEVEL). */
+  env?: Env;
+  /** Extra environment for the gateway only (rate limits, CORS). */
+  gatewayEnv?: Env;
+  userServiceEnv?: Env;
+}
+
+export interface TestSystem {
+  gatewayUrl: string;
+  userServiceAddr: string;
+  postServiceAddr: string;
+  notificationServiceAddr: string;
+  userDatabaseUrl: string;
+  stop(): Promise<void>;
+}
+
+const quiet = { LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent' };
+
+export async function startUserServiceForTest(
+  options: { env?: Env } = {},
+): Promise<{ service: RunningService; addr: string; databaseUrl: string }> {
+  const databaseUrl = await createTestDatabase('users');
+  const keys = await testSigningKeys();
+  const config = readUserServiceConfig({
+    ...quiet,
+    GRPC_HOST: '127.0.0.1',
+    GRPC_PORT: '0',
+    DATABASE_URL: databaseUrl,
+    JWT_PRIVATE_KEYS: JSON.stringify(keys),
+    ...options.env,
+  });
+  const service = await startUserService(config, createLogger('user-service', config.logLevel));
+  return { service, addr: `127.0.0.1:${service.port}`, databaseUrl };
+}
+
+export async function startSystem(options: SystemOptions = {}): Promise<TestSystem> {
+  const started: { stop(): Promise<void> }[] = [];
+  try {
+    const user = await startUserServiceForTest({ env: { ...options.env, ...options.userServiceEnv } });
+    started.push(user.service);
+    const common = { ...quiet, GRPC_HOST: '127.0.0.1', GRPC_PORT: '0', USER_SERVICE_ADDR: user.addr, ...options.env };
+
+    const postConfig = readPostServiceConfig({ ...common, DATABASE_URL: await createTestDatabase('posts') });
+    const post = await startPostService(postConfig, createLogger('post-service', postConfig.logLevel));
+    started.push(post);
+
+    const notificationConfig = readNotificationServiceConfig({
+      ...common,
+      DATABASE_URL: await createTestDatabase('notifications'),
+    });
+    const notification = await startNotificationService(
+      notificationConfig,
+      createLogger('notification-service', notificationConfig.logLevel),
+    );
+    started.push(notification);
+
+    const gatewayConfig = readGatewayConfig({
+      ...quiet,
+      HOST: '127.0.0.1',
+      PORT: '0',
+      USER_SERVICE_ADDR: user.addr,
+      POST_SERVICE_ADDR: `127.0.0.1:${post.port}`,
+      NOTIFICATION_SERVICE_ADDR: `127.0.0.1:${notification.port}`,
+      ...options.env,
+      ...options.gatewayEnv,
+    });
+    const gateway = await startGateway(gatewayConfig);
+    started.push(gateway);
+
+    return {
+      gatewayUrl: gateway.url,
+      userServiceAddr: user.addr,
+      postServiceAddr: `127.0.0.1:${post.port}`,
+      notificationServiceAddr: `127.0.0.1:${notification.port}`,
+      userDatabaseUrl: user.databaseUrl,
+      async stop() {
+        for (const part of started.reverse()) await part.stop();
+      },
+    };
+  } catch (error) {
+    for (const part of started.reverse()) await part.stop().catch(() => {});
+    throw error;
+  }
+}

@@ -1,0 +1,2 @@
+export { type NotificationServiceConfig, readNotificationServiceConfig } from './config.js';
+export { startNotificationService } from './service.js';

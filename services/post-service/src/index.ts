@@ -1,0 +1,2 @@
+export { type PostServiceConfig, readPostServiceConfig } from './config.js';
+export { startPostService } from './service.js';

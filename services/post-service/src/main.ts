@@ -1,0 +1,11 @@
+import { createLogger, runMain } from '@wren/platform';
+import { readPostServiceConfig } from './config.js';
+import { startPostService } from './service.js';
+
+runMain(
+  async () => {
+    const config = readPostServiceConfig();
+    return startPostService(config, createLogger('post-service', config.logLevel));
+  },
+  { name: 'post-service' },
+);

@@ -1,0 +1,54 @@
+/**
+ * Signs access tokens with the active key and publishes every configured key, so a key can
+ * be rotated in without invalidating the tokens signed by the one before it.
+ */
+
+import type { Jwk } from '@wren/contracts/user/v1/auth_service.js';
+import {
+  ACCESS_TOKEN_TYPE,
+  type AccessTokenVerifier,
+  createAccessTokenVerifier,
+  type PrivateJwkSet,
+  uuidv7,
+} from '@wren/platform';
+import { type CryptoKey, importJWK, type JWK, SignJWT } from 'jose';
+import type { UserServiceConfig } from '../config.js';
+
+export interface TokenIssuer {
+  signAccessToken(userId: string, sessionId: string): Promise<{ token: string; expiresIn: number }>;
+  publicKeys(): Jwk[];
+  verifier: AccessTokenVerifier;
+}
+
+function publicPart(key: JWK): Jwk {
+  return { kid: key.kid ?? '', kty: 'OKP', crv: 'Ed25519', x: key.x ?? '', alg: 'EdDSA', use: 'sig' };
+}
+
+export async function createTokenIssuer(tokens: UserServiceConfig['tokens']): Promise<TokenIssuer> {
+  const keys: PrivateJwkSet['keys'] = tokens.signingKeys.keys;
+  const active = keys.find((key) => key.kid === tokens.activeKid);
+  if (!active) throw new Error(`JWT_ACTIVE_KID ${tokens.activeKid} is not in JWT_PRIVATE_KEYS`);
+  const signingKey = (await importJWK({ ...active, alg: 'EdDSA' }, 'EdDSA')) as CryptoKey;
+  const published = keys.map(publicPart);
+
+  return {
+    async signAccessToken(userId, sessionId) {
+      const token = await new SignJWT({ sid: sessionId })
+        .setProtectedHeader({ alg: 'EdDSA', kid: tokens.activeKid, typ: ACCESS_TOKEN_TYPE })
+        .setIssuer(tokens.issuer)
+        .setAudience(tokens.audience)
+        .setSubject(userId)
+        .setJti(uuidv7())
+        .setIssuedAt()
+        .setExpirationTime(`${tokens.accessTokenTtlSeconds}s`)
+        .sign(signingKey);
+      return { token, expiresIn: tokens.accessTokenTtlSeconds };
+    },
+    publicKeys: () => published,
+    verifier: createAccessTokenVerifier({
+      issuer: tokens.issuer,
+      audience: tokens.audience,
+      fetchKeys: async () => published as JWK[],
+    }),
+  };
+}

@@ -1,0 +1,2 @@
+export { readUserServiceConfig, type UserServiceConfig } from './config.js';
+export { startUserService } from './service.js';

@@ -1,0 +1,20 @@
+import { createLogger, type Logger, type RunningService, startGrpcService } from '@wren/platform';
+import type { UserServiceConfig } from './config.js';
+import { createUserServiceContext } from './context.js';
+import { migrations } from './db/migrations/index.js';
+import { publicMethods, registerRpc } from './rpc/index.js';
+
+export async function startUserService(
+  config: UserServiceConfig,
+  logger: Logger = createLogger('user-service', config.logLevel),
+): Promise<RunningService> {
+  const context = await createUserServiceContext(config, logger);
+  return startGrpcService({
+    config,
+    logger,
+    database: context.database,
+    migrations,
+    auth: { verifier: context.tokens.verifier, publicMethods },
+    register: (server) => registerRpc(server, context),
+  });
+}
