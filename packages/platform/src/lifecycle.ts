@@ -46,6 +46,9 @@ export function runMain(start: () => Promise<Stoppable>, options: RunOptions): v
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
+  // Started by `npm start` with an IPC channel: when the launcher dies, stop with it instead
+  // of holding the ports that its next run needs.
+  if (process.send) process.on('disconnect', () => void stop('launcher gone'));
   process.on('unhandledRejection', (error) => {
     log.error(error, 'unhandled rejection');
     process.exit(1);

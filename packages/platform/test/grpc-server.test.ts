@@ -1,4 +1,7 @@
+import { PostServiceDefinition, type PostServiceImplementation } from '@wren/contracts/post/v1/post_service.js';
 import { createTestDatabase, testSigningKeys } from '@wren/testkit';
+import { importJWK, type JWK, SignJWT } from 'jose';
+import { ClientError, Metadata, Status } from 'nice-grpc';
 import { HealthDefinition } from 'nice-grpc-server-health';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -6,13 +9,47 @@ import {
   createClientPool,
   createDatabase,
   createLogger,
+  methodPath,
   type RunningService,
+  requireUser,
   startGrpcService,
+  type WrenCallContextExt,
 } from '../src/index.js';
+
+const publicOf = ({ d: _d, ...key }: JWK) => key;
+
+async function accessToken(key: JWK): Promise<string> {
+  return new SignJWT({ sid: 'session-1' })
+    .setProtectedHeader({ alg: 'EdDSA', kid: key.kid, typ: 'at+jwt' })
+    .setIssuer('wren')
+    .setAudience('wren-api')
+    .setSubject('user-1')
+    .setIssuedAt()
+    .setExpirationTime('5m')
+    .sign(await importJWK(key, 'EdDSA'));
+}
 
 describe('gRPC service bootstrap', () => {
   let service: RunningService;
-  const clients = createClientPool({ defaultDeadlineMs: 2000 });
+  let address: string;
+  let releaseSlowCall: () => void = () => {};
+  const clients = createClientPool({ defaultDeadlineMs: 5000 });
+
+  // A stand-in implementation: `createPost` waits until the test lets it finish, `getPost`
+  // is public and echoes who called.
+  const impl: PostServiceImplementation<WrenCallContextExt> = {
+    async createPost(request, context) {
+      const user = requireUser(context);
+      await new Promise<void>((resolve) => {
+        releaseSlowCall = resolve;
+      });
+      return { post: { id: 'p1', authorId: user.userId, text: request.text, visibility: request.visibility } };
+    },
+    async getPost(request, context) {
+      if (request.postId === 'crash') throw new Error('database password is hunter2');
+      return { post: { id: request.postId, authorId: context.caller?.userId ?? 'anonymous', text: '' } };
+    },
+  };
 
   beforeAll(async () => {
     const keys = await testSigningKeys();
@@ -25,26 +62,69 @@ describe('gRPC service bootstrap', () => {
         databasePoolMax: 2,
         logLevel: 'silent',
         migrateOnStart: true,
-        shutdownGraceMs: 1000,
+        shutdownGraceMs: 5000,
       },
       logger: createLogger('test', 'silent'),
       database: createDatabase({ url, max: 2, applicationName: 'test' }),
       migrations: {},
       auth: {
-        verifier: createAccessTokenVerifier({ issuer: 'i', audience: 'a', fetchKeys: async () => keys.keys }),
-        publicMethods: new Set(),
+        verifier: createAccessTokenVerifier({
+          issuer: 'wren',
+          audience: 'wren-api',
+          fetchKeys: async () => keys.keys.map(publicOf),
+        }),
+        publicMethods: new Set([methodPath(PostServiceDefinition, 'getPost')]),
       },
-      register: () => {},
+      register: (server) => server.add(PostServiceDefinition, impl),
     });
+    address = `127.0.0.1:${service.port}`;
   });
-  afterAll(async () => {
-    clients.close();
+  afterAll(() => clients.close());
+
+  it('refuses a protected method without a token, and with a bad one', async () => {
+    const posts = clients.client(PostServiceDefinition, address);
+    await expect(posts.createPost({ text: 'x' })).rejects.toMatchObject({ code: Status.UNAUTHENTICATED });
+    await expect(
+      posts.createPost({ text: 'x' }, { metadata: Metadata({ authorization: 'Bearer a.b.c' }) }),
+    ).rejects.toMatchObject({ code: Status.UNAUTHENTICATED });
   });
 
-  it('answers grpc.health.v1 SERVING, then NOT_SERVING once stopping', async () => {
-    const health = clients.client(HealthDefinition, `127.0.0.1:${service.port}`);
+  it('serves a public method without a token, and knows the caller when one is sent', async () => {
+    const posts = clients.client(PostServiceDefinition, address);
+    expect((await posts.getPost({ postId: 'p' })).post?.authorId).toBe('anonymous');
+    const token = await accessToken((await testSigningKeys()).keys[0] as JWK);
+    const withToken = await posts.getPost(
+      { postId: 'p' },
+      { metadata: Metadata({ authorization: `Bearer ${token}` }) },
+    );
+    expect(withToken.post?.authorId).toBe('user-1');
+  });
+
+  it('turns an unexpected error into INTERNAL without leaking its message', async () => {
+    const posts = clients.client(PostServiceDefinition, address);
+    const error = await posts.getPost({ postId: 'crash' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ClientError);
+    expect((error as ClientError).code).toBe(Status.INTERNAL);
+    expect((error as ClientError).details).not.toContain('hunter2');
+  });
+
+  it('on stop: reports NOT_SERVING, lets the call in flight finish, then refuses new calls', async () => {
+    const health = clients.client(HealthDefinition, address);
+    const posts = clients.client(PostServiceDefinition, address);
     expect((await health.check({ service: '' })).status).toBe(1);
-    await service.stop();
-    await expect(health.check({ service: '' })).rejects.toThrow();
+
+    const token = await accessToken((await testSigningKeys()).keys[0] as JWK);
+    const inFlight = posts.createPost({ text: 'slow' }, { metadata: Metadata({ authorization: `Bearer ${token}` }) });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    let stopped = false;
+    const stopping = service.stop().then(() => {
+      stopped = true;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(stopped).toBe(false);
+    releaseSlowCall();
+    expect((await inFlight).post?.text).toBe('slow');
+    await stopping;
+    await expect(health.check({ service: '' })).rejects.toMatchObject({ code: Status.UNAVAILABLE });
   });
 });

@@ -3,3 +3,4 @@
 export * from './databases.js';
 export * from './free-port.js';
 export * from './keys.js';
+export * from './process.js';

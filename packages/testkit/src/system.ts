@@ -5,11 +5,10 @@
  */
 import { readGatewayConfig, startGateway } from '@wren/api-gateway';
 import { readNotificationServiceConfig, startNotificationService } from '@wren/notification-service';
-import { createLogger, type RunningService } from '@wren/platform';
+import { createLogger } from '@wren/platform';
 import { readPostServiceConfig, startPostService } from '@wren/post-service';
-import { readUserServiceConfig, startUserService } from '@wren/user-service';
 import { createTestDatabase } from './databases.js';
-import { testSigningKeys } from './keys.js';
+import { quiet, startUserServiceForTest } from './user-service.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -28,25 +27,6 @@ export interface TestSystem {
   notificationServiceAddr: string;
   userDatabaseUrl: string;
   stop(): Promise<void>;
-}
-
-const quiet = { LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent' };
-
-export async function startUserServiceForTest(
-  options: { env?: Env } = {},
-): Promise<{ service: RunningService; addr: string; databaseUrl: string }> {
-  const databaseUrl = await createTestDatabase('users');
-  const keys = await testSigningKeys();
-  const config = readUserServiceConfig({
-    ...quiet,
-    GRPC_HOST: '127.0.0.1',
-    GRPC_PORT: '0',
-    DATABASE_URL: databaseUrl,
-    JWT_PRIVATE_KEYS: JSON.stringify(keys),
-    ...options.env,
-  });
-  const service = await startUserService(config, createLogger('user-service', config.logLevel));
-  return { service, addr: `127.0.0.1:${service.port}`, databaseUrl };
 }
 
 export async function startSystem(options: SystemOptions = {}): Promise<TestSystem> {

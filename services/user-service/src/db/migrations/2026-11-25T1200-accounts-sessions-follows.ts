@@ -4,13 +4,17 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
     CREATE TABLE users (
       id uuid PRIMARY KEY,
-      -- Stored lower-cased: usernames are unique whatever their case.
-      username text NOT NULL UNIQUE CHECK (username ~ '^[a-z0-9_]{3,30}$'),
-      email text NOT NULL UNIQUE CHECK (email = lower(email)),
+      -- Stored lower-cased: usernames are unique whatever their case. Constraints are named
+      -- because the service tells a taken username from a taken email by the name.
+      username text NOT NULL CONSTRAINT users_username_unique UNIQUE
+        CHECK (username ~ '^[a-z0-9_]{3,30}$'),
+      email text NOT NULL CONSTRAINT users_email_unique UNIQUE
+        CHECK (email = lower(email) AND char_length(email) <= 254),
       password_hash text NOT NULL,
-      display_name text NOT NULL DEFAULT '',
-      bio text NOT NULL DEFAULT '',
-      avatar_url text NOT NULL DEFAULT '',
+      -- The service validates these; the checks keep a bug from storing unbounded text.
+      display_name text NOT NULL DEFAULT '' CHECK (char_length(display_name) <= 50),
+      bio text NOT NULL DEFAULT '' CHECK (char_length(bio) <= 300),
+      avatar_url text NOT NULL DEFAULT '' CHECK (char_length(avatar_url) <= 2048),
       -- Kept by the follows triggers below, so profile reads never count rows.
       follower_count integer NOT NULL DEFAULT 0,
       following_count integer NOT NULL DEFAULT 0,
@@ -52,7 +56,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     CREATE TABLE follows (
       follower_id uuid NOT NULL REFERENCES users (id) ON DELETE CASCADE,
       followee_id uuid NOT NULL REFERENCES users (id) ON DELETE CASCADE,
-      created_at timestamptz NOT NULL DEFAULT now(),
+      -- Millisecond precision, enforced: follower lists page by (created_at, user id) and the
+      -- cursor carries created_at through a JS Date, which has no microseconds. A value
+      -- rounded on the way would make a page skip or repeat rows.
+      created_at timestamptz NOT NULL DEFAULT date_trunc('milliseconds', now())
+        CHECK (created_at = date_trunc('milliseconds', created_at)),
       PRIMARY KEY (follower_id, followee_id),
       CHECK (follower_id <> followee_id)
     )

@@ -78,6 +78,16 @@ export const ListNotificationsRequest: MessageFns<ListNotificationsRequest> = {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
   },
+
+  create(base?: DeepPartial<ListNotificationsRequest>): ListNotificationsRequest {
+    return ListNotificationsRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ListNotificationsRequest>): ListNotificationsRequest {
+    const message = createBaseListNotificationsRequest();
+    message.pageSize = object.pageSize ?? 0;
+    message.pageToken = object.pageToken ?? "";
+    return message;
+  },
 };
 
 function createBaseListNotificationsResponse(): ListNotificationsResponse {
@@ -135,6 +145,16 @@ export const ListNotificationsResponse: MessageFns<ListNotificationsResponse> = 
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
   },
+
+  create(base?: DeepPartial<ListNotificationsResponse>): ListNotificationsResponse {
+    return ListNotificationsResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ListNotificationsResponse>): ListNotificationsResponse {
+    const message = createBaseListNotificationsResponse();
+    message.notifications = object.notifications?.map((e) => Notification.fromPartial(e)) || [];
+    message.nextPageToken = object.nextPageToken ?? "";
+    return message;
+  },
 };
 
 export type NotificationServiceDefinition = typeof NotificationServiceDefinition;
@@ -157,17 +177,27 @@ export interface NotificationServiceImplementation<CallContextExt = {}> {
   listNotifications(
     request: ListNotificationsRequest,
     context: CallContext & CallContextExt,
-  ): Promise<ListNotificationsResponse>;
+  ): Promise<DeepPartial<ListNotificationsResponse>>;
 }
 
 export interface NotificationServiceClient<CallOptionsExt = {}> {
   listNotifications(
-    request: ListNotificationsRequest,
+    request: DeepPartial<ListNotificationsRequest>,
     options?: CallOptions & CallOptionsExt,
   ): Promise<ListNotificationsResponse>;
 }
 
+type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;
+
+export type DeepPartial<T> = T extends Builtin ? T
+  : T extends globalThis.Array<infer U> ? globalThis.Array<DeepPartial<U>>
+  : T extends ReadonlyArray<infer U> ? ReadonlyArray<DeepPartial<U>>
+  : T extends {} ? { [K in keyof T]?: DeepPartial<T[K]> }
+  : Partial<T>;
+
 export interface MessageFns<T> {
   encode(message: T, writer?: BinaryWriter): BinaryWriter;
   decode(input: BinaryReader | Uint8Array, length?: number): T;
+  create(base?: DeepPartial<T>): T;
+  fromPartial(object: DeepPartial<T>): T;
 }

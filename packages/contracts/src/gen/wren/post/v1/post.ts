@@ -167,7 +167,29 @@ export const Post: MessageFns<Post> = {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
   },
+
+  create(base?: DeepPartial<Post>): Post {
+    return Post.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<Post>): Post {
+    const message = createBasePost();
+    message.id = object.id ?? "";
+    message.authorId = object.authorId ?? "";
+    message.text = object.text ?? "";
+    message.visibility = object.visibility ?? Visibility.VISIBILITY_UNSPECIFIED;
+    message.createdAt = object.createdAt ?? undefined;
+    message.editedAt = object.editedAt ?? undefined;
+    return message;
+  },
 };
+
+type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;
+
+export type DeepPartial<T> = T extends Builtin ? T
+  : T extends globalThis.Array<infer U> ? globalThis.Array<DeepPartial<U>>
+  : T extends ReadonlyArray<infer U> ? ReadonlyArray<DeepPartial<U>>
+  : T extends {} ? { [K in keyof T]?: DeepPartial<T[K]> }
+  : Partial<T>;
 
 function toTimestamp(date: Date): Timestamp {
   const seconds = Math.trunc(date.getTime() / 1_000);
@@ -184,4 +206,6 @@ function fromTimestamp(t: Timestamp): Date {
 export interface MessageFns<T> {
   encode(message: T, writer?: BinaryWriter): BinaryWriter;
   decode(input: BinaryReader | Uint8Array, length?: number): T;
+  create(base?: DeepPartial<T>): T;
+  fromPartial(object: DeepPartial<T>): T;
 }

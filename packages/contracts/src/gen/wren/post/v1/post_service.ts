@@ -85,6 +85,16 @@ export const CreatePostRequest: MessageFns<CreatePostRequest> = {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
   },
+
+  create(base?: DeepPartial<CreatePostRequest>): CreatePostRequest {
+    return CreatePostRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<CreatePostRequest>): CreatePostRequest {
+    const message = createBaseCreatePostRequest();
+    message.text = object.text ?? "";
+    message.visibility = object.visibility ?? Visibility.VISIBILITY_UNSPECIFIED;
+    return message;
+  },
 };
 
 function createBaseCreatePostResponse(): CreatePostResponse {
@@ -130,6 +140,15 @@ export const CreatePostResponse: MessageFns<CreatePostResponse> = {
     } finally {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
+  },
+
+  create(base?: DeepPartial<CreatePostResponse>): CreatePostResponse {
+    return CreatePostResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<CreatePostResponse>): CreatePostResponse {
+    const message = createBaseCreatePostResponse();
+    message.post = (object.post !== undefined && object.post !== null) ? Post.fromPartial(object.post) : undefined;
+    return message;
   },
 };
 
@@ -177,6 +196,15 @@ export const GetPostRequest: MessageFns<GetPostRequest> = {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
   },
+
+  create(base?: DeepPartial<GetPostRequest>): GetPostRequest {
+    return GetPostRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<GetPostRequest>): GetPostRequest {
+    const message = createBaseGetPostRequest();
+    message.postId = object.postId ?? "";
+    return message;
+  },
 };
 
 function createBaseGetPostResponse(): GetPostResponse {
@@ -223,6 +251,15 @@ export const GetPostResponse: MessageFns<GetPostResponse> = {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
   },
+
+  create(base?: DeepPartial<GetPostResponse>): GetPostResponse {
+    return GetPostResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<GetPostResponse>): GetPostResponse {
+    const message = createBaseGetPostResponse();
+    message.post = (object.post !== undefined && object.post !== null) ? Post.fromPartial(object.post) : undefined;
+    return message;
+  },
 };
 
 export type PostServiceDefinition = typeof PostServiceDefinition;
@@ -250,16 +287,32 @@ export const PostServiceDefinition = {
 } as const;
 
 export interface PostServiceImplementation<CallContextExt = {}> {
-  createPost(request: CreatePostRequest, context: CallContext & CallContextExt): Promise<CreatePostResponse>;
-  getPost(request: GetPostRequest, context: CallContext & CallContextExt): Promise<GetPostResponse>;
+  createPost(
+    request: CreatePostRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<CreatePostResponse>>;
+  getPost(request: GetPostRequest, context: CallContext & CallContextExt): Promise<DeepPartial<GetPostResponse>>;
 }
 
 export interface PostServiceClient<CallOptionsExt = {}> {
-  createPost(request: CreatePostRequest, options?: CallOptions & CallOptionsExt): Promise<CreatePostResponse>;
-  getPost(request: GetPostRequest, options?: CallOptions & CallOptionsExt): Promise<GetPostResponse>;
+  createPost(
+    request: DeepPartial<CreatePostRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<CreatePostResponse>;
+  getPost(request: DeepPartial<GetPostRequest>, options?: CallOptions & CallOptionsExt): Promise<GetPostResponse>;
 }
+
+type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;
+
+export type DeepPartial<T> = T extends Builtin ? T
+  : T extends globalThis.Array<infer U> ? globalThis.Array<DeepPartial<U>>
+  : T extends ReadonlyArray<infer U> ? ReadonlyArray<DeepPartial<U>>
+  : T extends {} ? { [K in keyof T]?: DeepPartial<T[K]> }
+  : Partial<T>;
 
 export interface MessageFns<T> {
   encode(message: T, writer?: BinaryWriter): BinaryWriter;
   decode(input: BinaryReader | Uint8Array, length?: number): T;
+  create(base?: DeepPartial<T>): T;
+  fromPartial(object: DeepPartial<T>): T;
 }

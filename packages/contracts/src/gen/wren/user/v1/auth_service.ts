@@ -181,6 +181,16 @@ export const ClientInfo: MessageFns<ClientInfo> = {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
   },
+
+  create(base?: DeepPartial<ClientInfo>): ClientInfo {
+    return ClientInfo.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ClientInfo>): ClientInfo {
+    const message = createBaseClientInfo();
+    message.userAgent = object.userAgent ?? "";
+    message.ip = object.ip ?? "";
+    return message;
+  },
 };
 
 function createBaseTokenPair(): TokenPair {
@@ -259,6 +269,18 @@ export const TokenPair: MessageFns<TokenPair> = {
     } finally {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
+  },
+
+  create(base?: DeepPartial<TokenPair>): TokenPair {
+    return TokenPair.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<TokenPair>): TokenPair {
+    const message = createBaseTokenPair();
+    message.accessToken = object.accessToken ?? "";
+    message.expiresIn = object.expiresIn ?? 0;
+    message.refreshToken = object.refreshToken ?? "";
+    message.refreshTokenExpiresAt = object.refreshTokenExpiresAt ?? undefined;
+    return message;
   },
 };
 
@@ -361,6 +383,20 @@ export const Session: MessageFns<Session> = {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
   },
+
+  create(base?: DeepPartial<Session>): Session {
+    return Session.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<Session>): Session {
+    const message = createBaseSession();
+    message.id = object.id ?? "";
+    message.userAgent = object.userAgent ?? "";
+    message.ip = object.ip ?? "";
+    message.createdAt = object.createdAt ?? undefined;
+    message.lastUsedAt = object.lastUsedAt ?? undefined;
+    message.current = object.current ?? false;
+    return message;
+  },
 };
 
 function createBaseRegisterRequest(): RegisterRequest {
@@ -440,6 +476,20 @@ export const RegisterRequest: MessageFns<RegisterRequest> = {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
   },
+
+  create(base?: DeepPartial<RegisterRequest>): RegisterRequest {
+    return RegisterRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<RegisterRequest>): RegisterRequest {
+    const message = createBaseRegisterRequest();
+    message.username = object.username ?? "";
+    message.email = object.email ?? "";
+    message.password = object.password ?? "";
+    message.client = (object.client !== undefined && object.client !== null)
+      ? ClientInfo.fromPartial(object.client)
+      : undefined;
+    return message;
+  },
 };
 
 function createBaseRegisterResponse(): RegisterResponse {
@@ -496,6 +546,20 @@ export const RegisterResponse: MessageFns<RegisterResponse> = {
     } finally {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
+  },
+
+  create(base?: DeepPartial<RegisterResponse>): RegisterResponse {
+    return RegisterResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<RegisterResponse>): RegisterResponse {
+    const message = createBaseRegisterResponse();
+    message.account = (object.account !== undefined && object.account !== null)
+      ? Account.fromPartial(object.account)
+      : undefined;
+    message.tokens = (object.tokens !== undefined && object.tokens !== null)
+      ? TokenPair.fromPartial(object.tokens)
+      : undefined;
+    return message;
   },
 };
 
@@ -565,6 +629,19 @@ export const LoginRequest: MessageFns<LoginRequest> = {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
   },
+
+  create(base?: DeepPartial<LoginRequest>): LoginRequest {
+    return LoginRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<LoginRequest>): LoginRequest {
+    const message = createBaseLoginRequest();
+    message.login = object.login ?? "";
+    message.password = object.password ?? "";
+    message.client = (object.client !== undefined && object.client !== null)
+      ? ClientInfo.fromPartial(object.client)
+      : undefined;
+    return message;
+  },
 };
 
 function createBaseLoginResponse(): LoginResponse {
@@ -621,6 +698,20 @@ export const LoginResponse: MessageFns<LoginResponse> = {
     } finally {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
+  },
+
+  create(base?: DeepPartial<LoginResponse>): LoginResponse {
+    return LoginResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<LoginResponse>): LoginResponse {
+    const message = createBaseLoginResponse();
+    message.account = (object.account !== undefined && object.account !== null)
+      ? Account.fromPartial(object.account)
+      : undefined;
+    message.tokens = (object.tokens !== undefined && object.tokens !== null)
+      ? TokenPair.fromPartial(object.tokens)
+      : undefined;
+    return message;
   },
 };
 
@@ -679,6 +770,18 @@ export const RefreshRequest: MessageFns<RefreshRequest> = {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
   },
+
+  create(base?: DeepPartial<RefreshRequest>): RefreshRequest {
+    return RefreshRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<RefreshRequest>): RefreshRequest {
+    const message = createBaseRefreshRequest();
+    message.refreshToken = object.refreshToken ?? "";
+    message.client = (object.client !== undefined && object.client !== null)
+      ? ClientInfo.fromPartial(object.client)
+      : undefined;
+    return message;
+  },
 };
 
 function createBaseRefreshResponse(): RefreshResponse {
@@ -725,6 +828,17 @@ export const RefreshResponse: MessageFns<RefreshResponse> = {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
   },
+
+  create(base?: DeepPartial<RefreshResponse>): RefreshResponse {
+    return RefreshResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<RefreshResponse>): RefreshResponse {
+    const message = createBaseRefreshResponse();
+    message.tokens = (object.tokens !== undefined && object.tokens !== null)
+      ? TokenPair.fromPartial(object.tokens)
+      : undefined;
+    return message;
+  },
 };
 
 function createBaseLogoutRequest(): LogoutRequest {
@@ -759,6 +873,14 @@ export const LogoutRequest: MessageFns<LogoutRequest> = {
     } finally {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
+  },
+
+  create(base?: DeepPartial<LogoutRequest>): LogoutRequest {
+    return LogoutRequest.fromPartial(base ?? {});
+  },
+  fromPartial(_: DeepPartial<LogoutRequest>): LogoutRequest {
+    const message = createBaseLogoutRequest();
+    return message;
   },
 };
 
@@ -795,6 +917,14 @@ export const LogoutResponse: MessageFns<LogoutResponse> = {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
   },
+
+  create(base?: DeepPartial<LogoutResponse>): LogoutResponse {
+    return LogoutResponse.fromPartial(base ?? {});
+  },
+  fromPartial(_: DeepPartial<LogoutResponse>): LogoutResponse {
+    const message = createBaseLogoutResponse();
+    return message;
+  },
 };
 
 function createBaseListSessionsRequest(): ListSessionsRequest {
@@ -829,6 +959,14 @@ export const ListSessionsRequest: MessageFns<ListSessionsRequest> = {
     } finally {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
+  },
+
+  create(base?: DeepPartial<ListSessionsRequest>): ListSessionsRequest {
+    return ListSessionsRequest.fromPartial(base ?? {});
+  },
+  fromPartial(_: DeepPartial<ListSessionsRequest>): ListSessionsRequest {
+    const message = createBaseListSessionsRequest();
+    return message;
   },
 };
 
@@ -876,6 +1014,15 @@ export const ListSessionsResponse: MessageFns<ListSessionsResponse> = {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
   },
+
+  create(base?: DeepPartial<ListSessionsResponse>): ListSessionsResponse {
+    return ListSessionsResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ListSessionsResponse>): ListSessionsResponse {
+    const message = createBaseListSessionsResponse();
+    message.sessions = object.sessions?.map((e) => Session.fromPartial(e)) || [];
+    return message;
+  },
 };
 
 function createBaseRevokeSessionRequest(): RevokeSessionRequest {
@@ -922,6 +1069,15 @@ export const RevokeSessionRequest: MessageFns<RevokeSessionRequest> = {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
   },
+
+  create(base?: DeepPartial<RevokeSessionRequest>): RevokeSessionRequest {
+    return RevokeSessionRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<RevokeSessionRequest>): RevokeSessionRequest {
+    const message = createBaseRevokeSessionRequest();
+    message.sessionId = object.sessionId ?? "";
+    return message;
+  },
 };
 
 function createBaseRevokeSessionResponse(): RevokeSessionResponse {
@@ -956,6 +1112,14 @@ export const RevokeSessionResponse: MessageFns<RevokeSessionResponse> = {
     } finally {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
+  },
+
+  create(base?: DeepPartial<RevokeSessionResponse>): RevokeSessionResponse {
+    return RevokeSessionResponse.fromPartial(base ?? {});
+  },
+  fromPartial(_: DeepPartial<RevokeSessionResponse>): RevokeSessionResponse {
+    const message = createBaseRevokeSessionResponse();
+    return message;
   },
 };
 
@@ -1014,6 +1178,16 @@ export const ChangePasswordRequest: MessageFns<ChangePasswordRequest> = {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
   },
+
+  create(base?: DeepPartial<ChangePasswordRequest>): ChangePasswordRequest {
+    return ChangePasswordRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ChangePasswordRequest>): ChangePasswordRequest {
+    const message = createBaseChangePasswordRequest();
+    message.currentPassword = object.currentPassword ?? "";
+    message.newPassword = object.newPassword ?? "";
+    return message;
+  },
 };
 
 function createBaseChangePasswordResponse(): ChangePasswordResponse {
@@ -1048,6 +1222,14 @@ export const ChangePasswordResponse: MessageFns<ChangePasswordResponse> = {
     } finally {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
+  },
+
+  create(base?: DeepPartial<ChangePasswordResponse>): ChangePasswordResponse {
+    return ChangePasswordResponse.fromPartial(base ?? {});
+  },
+  fromPartial(_: DeepPartial<ChangePasswordResponse>): ChangePasswordResponse {
+    const message = createBaseChangePasswordResponse();
+    return message;
   },
 };
 
@@ -1095,6 +1277,15 @@ export const DeleteAccountRequest: MessageFns<DeleteAccountRequest> = {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
   },
+
+  create(base?: DeepPartial<DeleteAccountRequest>): DeleteAccountRequest {
+    return DeleteAccountRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<DeleteAccountRequest>): DeleteAccountRequest {
+    const message = createBaseDeleteAccountRequest();
+    message.password = object.password ?? "";
+    return message;
+  },
 };
 
 function createBaseDeleteAccountResponse(): DeleteAccountResponse {
@@ -1130,6 +1321,14 @@ export const DeleteAccountResponse: MessageFns<DeleteAccountResponse> = {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
   },
+
+  create(base?: DeepPartial<DeleteAccountResponse>): DeleteAccountResponse {
+    return DeleteAccountResponse.fromPartial(base ?? {});
+  },
+  fromPartial(_: DeepPartial<DeleteAccountResponse>): DeleteAccountResponse {
+    const message = createBaseDeleteAccountResponse();
+    return message;
+  },
 };
 
 function createBaseGetJwksRequest(): GetJwksRequest {
@@ -1164,6 +1363,14 @@ export const GetJwksRequest: MessageFns<GetJwksRequest> = {
     } finally {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
+  },
+
+  create(base?: DeepPartial<GetJwksRequest>): GetJwksRequest {
+    return GetJwksRequest.fromPartial(base ?? {});
+  },
+  fromPartial(_: DeepPartial<GetJwksRequest>): GetJwksRequest {
+    const message = createBaseGetJwksRequest();
+    return message;
   },
 };
 
@@ -1266,6 +1473,20 @@ export const Jwk: MessageFns<Jwk> = {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
   },
+
+  create(base?: DeepPartial<Jwk>): Jwk {
+    return Jwk.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<Jwk>): Jwk {
+    const message = createBaseJwk();
+    message.kid = object.kid ?? "";
+    message.kty = object.kty ?? "";
+    message.crv = object.crv ?? "";
+    message.x = object.x ?? "";
+    message.alg = object.alg ?? "";
+    message.use = object.use ?? "";
+    return message;
+  },
 };
 
 function createBaseGetJwksResponse(): GetJwksResponse {
@@ -1311,6 +1532,15 @@ export const GetJwksResponse: MessageFns<GetJwksResponse> = {
     } finally {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
+  },
+
+  create(base?: DeepPartial<GetJwksResponse>): GetJwksResponse {
+    return GetJwksResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<GetJwksResponse>): GetJwksResponse {
+    const message = createBaseGetJwksResponse();
+    message.keys = object.keys?.map((e) => Jwk.fromPartial(e)) || [];
+    return message;
   },
 };
 
@@ -1406,48 +1636,74 @@ export const AuthServiceDefinition = {
 } as const;
 
 export interface AuthServiceImplementation<CallContextExt = {}> {
-  register(request: RegisterRequest, context: CallContext & CallContextExt): Promise<RegisterResponse>;
-  login(request: LoginRequest, context: CallContext & CallContextExt): Promise<LoginResponse>;
+  register(request: RegisterRequest, context: CallContext & CallContextExt): Promise<DeepPartial<RegisterResponse>>;
+  login(request: LoginRequest, context: CallContext & CallContextExt): Promise<DeepPartial<LoginResponse>>;
   /**
    * Exchanges a refresh token for a new pair. The old refresh token is spent; presenting a
    * spent token again revokes its whole session.
    */
-  refresh(request: RefreshRequest, context: CallContext & CallContextExt): Promise<RefreshResponse>;
+  refresh(request: RefreshRequest, context: CallContext & CallContextExt): Promise<DeepPartial<RefreshResponse>>;
   /** Revokes the session of the access token. */
-  logout(request: LogoutRequest, context: CallContext & CallContextExt): Promise<LogoutResponse>;
-  listSessions(request: ListSessionsRequest, context: CallContext & CallContextExt): Promise<ListSessionsResponse>;
-  revokeSession(request: RevokeSessionRequest, context: CallContext & CallContextExt): Promise<RevokeSessionResponse>;
+  logout(request: LogoutRequest, context: CallContext & CallContextExt): Promise<DeepPartial<LogoutResponse>>;
+  listSessions(
+    request: ListSessionsRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<ListSessionsResponse>>;
+  revokeSession(
+    request: RevokeSessionRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<RevokeSessionResponse>>;
   /** Revokes every other session of the user. */
   changePassword(
     request: ChangePasswordRequest,
     context: CallContext & CallContextExt,
-  ): Promise<ChangePasswordResponse>;
-  deleteAccount(request: DeleteAccountRequest, context: CallContext & CallContextExt): Promise<DeleteAccountResponse>;
+  ): Promise<DeepPartial<ChangePasswordResponse>>;
+  deleteAccount(
+    request: DeleteAccountRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<DeleteAccountResponse>>;
   /** Public keys that verify access tokens (RFC 7517 JWK set). */
-  getJwks(request: GetJwksRequest, context: CallContext & CallContextExt): Promise<GetJwksResponse>;
+  getJwks(request: GetJwksRequest, context: CallContext & CallContextExt): Promise<DeepPartial<GetJwksResponse>>;
 }
 
 export interface AuthServiceClient<CallOptionsExt = {}> {
-  register(request: RegisterRequest, options?: CallOptions & CallOptionsExt): Promise<RegisterResponse>;
-  login(request: LoginRequest, options?: CallOptions & CallOptionsExt): Promise<LoginResponse>;
+  register(request: DeepPartial<RegisterRequest>, options?: CallOptions & CallOptionsExt): Promise<RegisterResponse>;
+  login(request: DeepPartial<LoginRequest>, options?: CallOptions & CallOptionsExt): Promise<LoginResponse>;
   /**
    * Exchanges a refresh token for a new pair. The old refresh token is spent; presenting a
    * spent token again revokes its whole session.
    */
-  refresh(request: RefreshRequest, options?: CallOptions & CallOptionsExt): Promise<RefreshResponse>;
+  refresh(request: DeepPartial<RefreshRequest>, options?: CallOptions & CallOptionsExt): Promise<RefreshResponse>;
   /** Revokes the session of the access token. */
-  logout(request: LogoutRequest, options?: CallOptions & CallOptionsExt): Promise<LogoutResponse>;
-  listSessions(request: ListSessionsRequest, options?: CallOptions & CallOptionsExt): Promise<ListSessionsResponse>;
-  revokeSession(request: RevokeSessionRequest, options?: CallOptions & CallOptionsExt): Promise<RevokeSessionResponse>;
+  logout(request: DeepPartial<LogoutRequest>, options?: CallOptions & CallOptionsExt): Promise<LogoutResponse>;
+  listSessions(
+    request: DeepPartial<ListSessionsRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<ListSessionsResponse>;
+  revokeSession(
+    request: DeepPartial<RevokeSessionRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<RevokeSessionResponse>;
   /** Revokes every other session of the user. */
   changePassword(
-    request: ChangePasswordRequest,
+    request: DeepPartial<ChangePasswordRequest>,
     options?: CallOptions & CallOptionsExt,
   ): Promise<ChangePasswordResponse>;
-  deleteAccount(request: DeleteAccountRequest, options?: CallOptions & CallOptionsExt): Promise<DeleteAccountResponse>;
+  deleteAccount(
+    request: DeepPartial<DeleteAccountRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<DeleteAccountResponse>;
   /** Public keys that verify access tokens (RFC 7517 JWK set). */
-  getJwks(request: GetJwksRequest, options?: CallOptions & CallOptionsExt): Promise<GetJwksResponse>;
+  getJwks(request: DeepPartial<GetJwksRequest>, options?: CallOptions & CallOptionsExt): Promise<GetJwksResponse>;
 }
+
+type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;
+
+export type DeepPartial<T> = T extends Builtin ? T
+  : T extends globalThis.Array<infer U> ? globalThis.Array<DeepPartial<U>>
+  : T extends ReadonlyArray<infer U> ? ReadonlyArray<DeepPartial<U>>
+  : T extends {} ? { [K in keyof T]?: DeepPartial<T[K]> }
+  : Partial<T>;
 
 function toTimestamp(date: Date): Timestamp {
   const seconds = Math.trunc(date.getTime() / 1_000);
@@ -1464,4 +1720,6 @@ function fromTimestamp(t: Timestamp): Date {
 export interface MessageFns<T> {
   encode(message: T, writer?: BinaryWriter): BinaryWriter;
   decode(input: BinaryReader | Uint8Array, length?: number): T;
+  create(base?: DeepPartial<T>): T;
+  fromPartial(object: DeepPartial<T>): T;
 }

@@ -115,6 +115,15 @@ export const FollowRequest: MessageFns<FollowRequest> = {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
   },
+
+  create(base?: DeepPartial<FollowRequest>): FollowRequest {
+    return FollowRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<FollowRequest>): FollowRequest {
+    const message = createBaseFollowRequest();
+    message.username = object.username ?? "";
+    return message;
+  },
 };
 
 function createBaseFollowResponse(): FollowResponse {
@@ -160,6 +169,17 @@ export const FollowResponse: MessageFns<FollowResponse> = {
     } finally {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
+  },
+
+  create(base?: DeepPartial<FollowResponse>): FollowResponse {
+    return FollowResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<FollowResponse>): FollowResponse {
+    const message = createBaseFollowResponse();
+    message.profile = (object.profile !== undefined && object.profile !== null)
+      ? Profile.fromPartial(object.profile)
+      : undefined;
+    return message;
   },
 };
 
@@ -207,6 +227,15 @@ export const UnfollowRequest: MessageFns<UnfollowRequest> = {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
   },
+
+  create(base?: DeepPartial<UnfollowRequest>): UnfollowRequest {
+    return UnfollowRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<UnfollowRequest>): UnfollowRequest {
+    const message = createBaseUnfollowRequest();
+    message.username = object.username ?? "";
+    return message;
+  },
 };
 
 function createBaseUnfollowResponse(): UnfollowResponse {
@@ -252,6 +281,17 @@ export const UnfollowResponse: MessageFns<UnfollowResponse> = {
     } finally {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
+  },
+
+  create(base?: DeepPartial<UnfollowResponse>): UnfollowResponse {
+    return UnfollowResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<UnfollowResponse>): UnfollowResponse {
+    const message = createBaseUnfollowResponse();
+    message.profile = (object.profile !== undefined && object.profile !== null)
+      ? Profile.fromPartial(object.profile)
+      : undefined;
+    return message;
   },
 };
 
@@ -309,6 +349,18 @@ export const FollowEntry: MessageFns<FollowEntry> = {
     } finally {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
+  },
+
+  create(base?: DeepPartial<FollowEntry>): FollowEntry {
+    return FollowEntry.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<FollowEntry>): FollowEntry {
+    const message = createBaseFollowEntry();
+    message.user = (object.user !== undefined && object.user !== null)
+      ? UserSummary.fromPartial(object.user)
+      : undefined;
+    message.followedAt = object.followedAt ?? undefined;
+    return message;
   },
 };
 
@@ -378,6 +430,17 @@ export const ListFollowersRequest: MessageFns<ListFollowersRequest> = {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
   },
+
+  create(base?: DeepPartial<ListFollowersRequest>): ListFollowersRequest {
+    return ListFollowersRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ListFollowersRequest>): ListFollowersRequest {
+    const message = createBaseListFollowersRequest();
+    message.username = object.username ?? "";
+    message.pageSize = object.pageSize ?? 0;
+    message.pageToken = object.pageToken ?? "";
+    return message;
+  },
 };
 
 function createBaseListFollowersResponse(): ListFollowersResponse {
@@ -434,6 +497,16 @@ export const ListFollowersResponse: MessageFns<ListFollowersResponse> = {
     } finally {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
+  },
+
+  create(base?: DeepPartial<ListFollowersResponse>): ListFollowersResponse {
+    return ListFollowersResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ListFollowersResponse>): ListFollowersResponse {
+    const message = createBaseListFollowersResponse();
+    message.entries = object.entries?.map((e) => FollowEntry.fromPartial(e)) || [];
+    message.nextPageToken = object.nextPageToken ?? "";
+    return message;
   },
 };
 
@@ -503,6 +576,17 @@ export const ListFollowingRequest: MessageFns<ListFollowingRequest> = {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
   },
+
+  create(base?: DeepPartial<ListFollowingRequest>): ListFollowingRequest {
+    return ListFollowingRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ListFollowingRequest>): ListFollowingRequest {
+    const message = createBaseListFollowingRequest();
+    message.username = object.username ?? "";
+    message.pageSize = object.pageSize ?? 0;
+    message.pageToken = object.pageToken ?? "";
+    return message;
+  },
 };
 
 function createBaseListFollowingResponse(): ListFollowingResponse {
@@ -559,6 +643,16 @@ export const ListFollowingResponse: MessageFns<ListFollowingResponse> = {
     } finally {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
+  },
+
+  create(base?: DeepPartial<ListFollowingResponse>): ListFollowingResponse {
+    return ListFollowingResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ListFollowingResponse>): ListFollowingResponse {
+    const message = createBaseListFollowingResponse();
+    message.entries = object.entries?.map((e) => FollowEntry.fromPartial(e)) || [];
+    message.nextPageToken = object.nextPageToken ?? "";
+    return message;
   },
 };
 
@@ -617,6 +711,16 @@ export const CheckFollowsRequest: MessageFns<CheckFollowsRequest> = {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
   },
+
+  create(base?: DeepPartial<CheckFollowsRequest>): CheckFollowsRequest {
+    return CheckFollowsRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<CheckFollowsRequest>): CheckFollowsRequest {
+    const message = createBaseCheckFollowsRequest();
+    message.followerId = object.followerId ?? "";
+    message.followeeIds = object.followeeIds?.map((e) => e) || [];
+    return message;
+  },
 };
 
 function createBaseCheckFollowsResponse(): CheckFollowsResponse {
@@ -662,6 +766,15 @@ export const CheckFollowsResponse: MessageFns<CheckFollowsResponse> = {
     } finally {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
+  },
+
+  create(base?: DeepPartial<CheckFollowsResponse>): CheckFollowsResponse {
+    return CheckFollowsResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<CheckFollowsResponse>): CheckFollowsResponse {
+    const message = createBaseCheckFollowsResponse();
+    message.followedIds = object.followedIds?.map((e) => e) || [];
+    return message;
   },
 };
 
@@ -722,31 +835,57 @@ export const FollowServiceDefinition = {
 
 export interface FollowServiceImplementation<CallContextExt = {}> {
   /** Idempotent: following someone already followed changes nothing. */
-  follow(request: FollowRequest, context: CallContext & CallContextExt): Promise<FollowResponse>;
+  follow(request: FollowRequest, context: CallContext & CallContextExt): Promise<DeepPartial<FollowResponse>>;
   /** Idempotent: unfollowing someone not followed changes nothing. */
-  unfollow(request: UnfollowRequest, context: CallContext & CallContextExt): Promise<UnfollowResponse>;
-  listFollowers(request: ListFollowersRequest, context: CallContext & CallContextExt): Promise<ListFollowersResponse>;
-  listFollowing(request: ListFollowingRequest, context: CallContext & CallContextExt): Promise<ListFollowingResponse>;
+  unfollow(request: UnfollowRequest, context: CallContext & CallContextExt): Promise<DeepPartial<UnfollowResponse>>;
+  listFollowers(
+    request: ListFollowersRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<ListFollowersResponse>>;
+  listFollowing(
+    request: ListFollowingRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<ListFollowingResponse>>;
   /**
    * Which of these users does the follower follow? For other services; a user's token may
    * only ask about its own user.
    */
-  checkFollows(request: CheckFollowsRequest, context: CallContext & CallContextExt): Promise<CheckFollowsResponse>;
+  checkFollows(
+    request: CheckFollowsRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<CheckFollowsResponse>>;
 }
 
 export interface FollowServiceClient<CallOptionsExt = {}> {
   /** Idempotent: following someone already followed changes nothing. */
-  follow(request: FollowRequest, options?: CallOptions & CallOptionsExt): Promise<FollowResponse>;
+  follow(request: DeepPartial<FollowRequest>, options?: CallOptions & CallOptionsExt): Promise<FollowResponse>;
   /** Idempotent: unfollowing someone not followed changes nothing. */
-  unfollow(request: UnfollowRequest, options?: CallOptions & CallOptionsExt): Promise<UnfollowResponse>;
-  listFollowers(request: ListFollowersRequest, options?: CallOptions & CallOptionsExt): Promise<ListFollowersResponse>;
-  listFollowing(request: ListFollowingRequest, options?: CallOptions & CallOptionsExt): Promise<ListFollowingResponse>;
+  unfollow(request: DeepPartial<UnfollowRequest>, options?: CallOptions & CallOptionsExt): Promise<UnfollowResponse>;
+  listFollowers(
+    request: DeepPartial<ListFollowersRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<ListFollowersResponse>;
+  listFollowing(
+    request: DeepPartial<ListFollowingRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<ListFollowingResponse>;
   /**
    * Which of these users does the follower follow? For other services; a user's token may
    * only ask about its own user.
    */
-  checkFollows(request: CheckFollowsRequest, options?: CallOptions & CallOptionsExt): Promise<CheckFollowsResponse>;
+  checkFollows(
+    request: DeepPartial<CheckFollowsRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<CheckFollowsResponse>;
 }
+
+type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;
+
+export type DeepPartial<T> = T extends Builtin ? T
+  : T extends globalThis.Array<infer U> ? globalThis.Array<DeepPartial<U>>
+  : T extends ReadonlyArray<infer U> ? ReadonlyArray<DeepPartial<U>>
+  : T extends {} ? { [K in keyof T]?: DeepPartial<T[K]> }
+  : Partial<T>;
 
 function toTimestamp(date: Date): Timestamp {
   const seconds = Math.trunc(date.getTime() / 1_000);
@@ -763,4 +902,6 @@ function fromTimestamp(t: Timestamp): Date {
 export interface MessageFns<T> {
   encode(message: T, writer?: BinaryWriter): BinaryWriter;
   decode(input: BinaryReader | Uint8Array, length?: number): T;
+  create(base?: DeepPartial<T>): T;
+  fromPartial(object: DeepPartial<T>): T;
 }

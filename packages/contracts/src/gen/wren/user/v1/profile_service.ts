@@ -82,6 +82,14 @@ export const GetMeRequest: MessageFns<GetMeRequest> = {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
   },
+
+  create(base?: DeepPartial<GetMeRequest>): GetMeRequest {
+    return GetMeRequest.fromPartial(base ?? {});
+  },
+  fromPartial(_: DeepPartial<GetMeRequest>): GetMeRequest {
+    const message = createBaseGetMeRequest();
+    return message;
+  },
 };
 
 function createBaseGetMeResponse(): GetMeResponse {
@@ -127,6 +135,17 @@ export const GetMeResponse: MessageFns<GetMeResponse> = {
     } finally {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
+  },
+
+  create(base?: DeepPartial<GetMeResponse>): GetMeResponse {
+    return GetMeResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<GetMeResponse>): GetMeResponse {
+    const message = createBaseGetMeResponse();
+    message.account = (object.account !== undefined && object.account !== null)
+      ? Account.fromPartial(object.account)
+      : undefined;
+    return message;
   },
 };
 
@@ -196,6 +215,17 @@ export const UpdateMeRequest: MessageFns<UpdateMeRequest> = {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
   },
+
+  create(base?: DeepPartial<UpdateMeRequest>): UpdateMeRequest {
+    return UpdateMeRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<UpdateMeRequest>): UpdateMeRequest {
+    const message = createBaseUpdateMeRequest();
+    message.displayName = object.displayName ?? undefined;
+    message.bio = object.bio ?? undefined;
+    message.avatarUrl = object.avatarUrl ?? undefined;
+    return message;
+  },
 };
 
 function createBaseUpdateMeResponse(): UpdateMeResponse {
@@ -241,6 +271,17 @@ export const UpdateMeResponse: MessageFns<UpdateMeResponse> = {
     } finally {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
+  },
+
+  create(base?: DeepPartial<UpdateMeResponse>): UpdateMeResponse {
+    return UpdateMeResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<UpdateMeResponse>): UpdateMeResponse {
+    const message = createBaseUpdateMeResponse();
+    message.account = (object.account !== undefined && object.account !== null)
+      ? Account.fromPartial(object.account)
+      : undefined;
+    return message;
   },
 };
 
@@ -288,6 +329,15 @@ export const GetProfileRequest: MessageFns<GetProfileRequest> = {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
   },
+
+  create(base?: DeepPartial<GetProfileRequest>): GetProfileRequest {
+    return GetProfileRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<GetProfileRequest>): GetProfileRequest {
+    const message = createBaseGetProfileRequest();
+    message.username = object.username ?? "";
+    return message;
+  },
 };
 
 function createBaseGetProfileResponse(): GetProfileResponse {
@@ -333,6 +383,17 @@ export const GetProfileResponse: MessageFns<GetProfileResponse> = {
     } finally {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
+  },
+
+  create(base?: DeepPartial<GetProfileResponse>): GetProfileResponse {
+    return GetProfileResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<GetProfileResponse>): GetProfileResponse {
+    const message = createBaseGetProfileResponse();
+    message.profile = (object.profile !== undefined && object.profile !== null)
+      ? Profile.fromPartial(object.profile)
+      : undefined;
+    return message;
   },
 };
 
@@ -391,6 +452,16 @@ export const GetUserSummariesRequest: MessageFns<GetUserSummariesRequest> = {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
   },
+
+  create(base?: DeepPartial<GetUserSummariesRequest>): GetUserSummariesRequest {
+    return GetUserSummariesRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<GetUserSummariesRequest>): GetUserSummariesRequest {
+    const message = createBaseGetUserSummariesRequest();
+    message.userIds = object.userIds?.map((e) => e) || [];
+    message.usernames = object.usernames?.map((e) => e) || [];
+    return message;
+  },
 };
 
 function createBaseGetUserSummariesResponse(): GetUserSummariesResponse {
@@ -436,6 +507,15 @@ export const GetUserSummariesResponse: MessageFns<GetUserSummariesResponse> = {
     } finally {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
+  },
+
+  create(base?: DeepPartial<GetUserSummariesResponse>): GetUserSummariesResponse {
+    return GetUserSummariesResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<GetUserSummariesResponse>): GetUserSummariesResponse {
+    const message = createBaseGetUserSummariesResponse();
+    message.users = object.users?.map((e) => UserSummary.fromPartial(e)) || [];
+    return message;
   },
 };
 
@@ -485,10 +565,13 @@ export const ProfileServiceDefinition = {
 } as const;
 
 export interface ProfileServiceImplementation<CallContextExt = {}> {
-  getMe(request: GetMeRequest, context: CallContext & CallContextExt): Promise<GetMeResponse>;
-  updateMe(request: UpdateMeRequest, context: CallContext & CallContextExt): Promise<UpdateMeResponse>;
+  getMe(request: GetMeRequest, context: CallContext & CallContextExt): Promise<DeepPartial<GetMeResponse>>;
+  updateMe(request: UpdateMeRequest, context: CallContext & CallContextExt): Promise<DeepPartial<UpdateMeResponse>>;
   /** Public: works without a token; with one, the viewer flags are filled in. */
-  getProfile(request: GetProfileRequest, context: CallContext & CallContextExt): Promise<GetProfileResponse>;
+  getProfile(
+    request: GetProfileRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<GetProfileResponse>>;
   /**
    * Batch look-up for services that show authors next to content. Unknown ids and names are
    * left out of the answer.
@@ -496,25 +579,38 @@ export interface ProfileServiceImplementation<CallContextExt = {}> {
   getUserSummaries(
     request: GetUserSummariesRequest,
     context: CallContext & CallContextExt,
-  ): Promise<GetUserSummariesResponse>;
+  ): Promise<DeepPartial<GetUserSummariesResponse>>;
 }
 
 export interface ProfileServiceClient<CallOptionsExt = {}> {
-  getMe(request: GetMeRequest, options?: CallOptions & CallOptionsExt): Promise<GetMeResponse>;
-  updateMe(request: UpdateMeRequest, options?: CallOptions & CallOptionsExt): Promise<UpdateMeResponse>;
+  getMe(request: DeepPartial<GetMeRequest>, options?: CallOptions & CallOptionsExt): Promise<GetMeResponse>;
+  updateMe(request: DeepPartial<UpdateMeRequest>, options?: CallOptions & CallOptionsExt): Promise<UpdateMeResponse>;
   /** Public: works without a token; with one, the viewer flags are filled in. */
-  getProfile(request: GetProfileRequest, options?: CallOptions & CallOptionsExt): Promise<GetProfileResponse>;
+  getProfile(
+    request: DeepPartial<GetProfileRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<GetProfileResponse>;
   /**
    * Batch look-up for services that show authors next to content. Unknown ids and names are
    * left out of the answer.
    */
   getUserSummaries(
-    request: GetUserSummariesRequest,
+    request: DeepPartial<GetUserSummariesRequest>,
     options?: CallOptions & CallOptionsExt,
   ): Promise<GetUserSummariesResponse>;
 }
 
+type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;
+
+export type DeepPartial<T> = T extends Builtin ? T
+  : T extends globalThis.Array<infer U> ? globalThis.Array<DeepPartial<U>>
+  : T extends ReadonlyArray<infer U> ? ReadonlyArray<DeepPartial<U>>
+  : T extends {} ? { [K in keyof T]?: DeepPartial<T[K]> }
+  : Partial<T>;
+
 export interface MessageFns<T> {
   encode(message: T, writer?: BinaryWriter): BinaryWriter;
   decode(input: BinaryReader | Uint8Array, length?: number): T;
+  create(base?: DeepPartial<T>): T;
+  fromPartial(object: DeepPartial<T>): T;
 }

@@ -190,6 +190,23 @@ export const Account: MessageFns<Account> = {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
   },
+
+  create(base?: DeepPartial<Account>): Account {
+    return Account.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<Account>): Account {
+    const message = createBaseAccount();
+    message.id = object.id ?? "";
+    message.username = object.username ?? "";
+    message.email = object.email ?? "";
+    message.displayName = object.displayName ?? "";
+    message.bio = object.bio ?? "";
+    message.avatarUrl = object.avatarUrl ?? "";
+    message.createdAt = object.createdAt ?? undefined;
+    message.followerCount = object.followerCount ?? 0;
+    message.followingCount = object.followingCount ?? 0;
+    return message;
+  },
 };
 
 function createBaseProfile(): Profile {
@@ -346,6 +363,24 @@ export const Profile: MessageFns<Profile> = {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
   },
+
+  create(base?: DeepPartial<Profile>): Profile {
+    return Profile.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<Profile>): Profile {
+    const message = createBaseProfile();
+    message.id = object.id ?? "";
+    message.username = object.username ?? "";
+    message.displayName = object.displayName ?? "";
+    message.bio = object.bio ?? "";
+    message.avatarUrl = object.avatarUrl ?? "";
+    message.createdAt = object.createdAt ?? undefined;
+    message.followerCount = object.followerCount ?? 0;
+    message.followingCount = object.followingCount ?? 0;
+    message.followedByViewer = object.followedByViewer ?? false;
+    message.followsViewer = object.followsViewer ?? false;
+    return message;
+  },
 };
 
 function createBaseUserSummary(): UserSummary {
@@ -425,7 +460,27 @@ export const UserSummary: MessageFns<UserSummary> = {
       (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
     }
   },
+
+  create(base?: DeepPartial<UserSummary>): UserSummary {
+    return UserSummary.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<UserSummary>): UserSummary {
+    const message = createBaseUserSummary();
+    message.id = object.id ?? "";
+    message.username = object.username ?? "";
+    message.displayName = object.displayName ?? "";
+    message.avatarUrl = object.avatarUrl ?? "";
+    return message;
+  },
 };
+
+type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;
+
+export type DeepPartial<T> = T extends Builtin ? T
+  : T extends globalThis.Array<infer U> ? globalThis.Array<DeepPartial<U>>
+  : T extends ReadonlyArray<infer U> ? ReadonlyArray<DeepPartial<U>>
+  : T extends {} ? { [K in keyof T]?: DeepPartial<T[K]> }
+  : Partial<T>;
 
 function toTimestamp(date: Date): Timestamp {
   const seconds = Math.trunc(date.getTime() / 1_000);
@@ -442,4 +497,6 @@ function fromTimestamp(t: Timestamp): Date {
 export interface MessageFns<T> {
   encode(message: T, writer?: BinaryWriter): BinaryWriter;
   decode(input: BinaryReader | Uint8Array, length?: number): T;
+  create(base?: DeepPartial<T>): T;
+  fromPartial(object: DeepPartial<T>): T;
 }

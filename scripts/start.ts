@@ -1,0 +1,173 @@
+/**
+ * `npm start`: the whole of Wren on this machine. Starts an embedded PostgreSQL under
+ * WREN_DATA_DIR unless DATABASE_URL is set, creates a database per service, makes a JWT
+ * signing key on first run, starts the three services and the gateway as child processes,
+ * and waits until the gateway is ready. Ctrl-C (or SIGTERM) stops everything cleanly.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { databaseUrl, ensureDatabase, generateSigningKeySet, isProcessAlive } from '@wren/platform';
+import { type EmbeddedPostgres, startEmbeddedPostgres } from '@wren/platform/embedded-postgres';
+
+const root = resolve(import.meta.dirname, '..');
+if (existsSync(join(root, '.env'))) process.loadEnvFile(join(root, '.env'));
+
+const started = performance.now();
+const env = process.env;
+const dataDir = resolve(root, env.WREN_DATA_DIR ?? '.data');
+const say = (message: string) => console.log(`[wren] ${message}`);
+
+interface ServiceSpec {
+  name: string;
+  database?: string;
+  env: Record<string, string>;
+}
+
+const ports = {
+  gateway: env.PORT ?? '8080',
+  user: env.USER_SERVICE_PORT ?? '50051',
+  post: env.POST_SERVICE_PORT ?? '50052',
+  notification: env.NOTIFICATION_SERVICE_PORT ?? '50053',
+};
+
+
+/** One `npm start` per data directory; a lock left by a crashed run is taken over. */
+async function takeLock(): Promise<string> {
+  const lock = join(dataDir, 'wren.pid');
+  if (existsSync(lock)) {
+    const pid = Number(await readFile(lock, 'utf8'));
+    if (pid !== process.pid && isProcessAlive(pid)) {
+      throw new Error(`Wren is already running from ${dataDir} (pid ${pid}); stop it first`);
+    }
+  }
+  await writeFile(lock, String(process.pid));
+  return lock;
+}
+
+/** The JWT signing keys: JWT_PRIVATE_KEYS, else a key set made on first run and kept. */
+async function signingKeys(): Promise<string> {
+  if (env.JWT_PRIVATE_KEYS) return env.JWT_PRIVATE_KEYS;
+  const file = join(dataDir, 'secrets', 'jwt-private-keys.json');
+  if (!existsSync(file)) {
+    await mkdir(join(dataDir, 'secrets'), { recursive: true, mode: 0o700 });
+    await writeFile(file, JSON.stringify(await generateSigningKeySet()), { mode: 0o600 });
+    await chmod(file, 0o600);
+    say(`made a JWT signing key: ${file}`);
+  }
+  return readFile(file, 'utf8');
+}
+
+async function waitUntilReady(url: string, children: ChildProcess[], timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (children.some((child) => child.exitCode !== null)) throw new Error('a service exited during start');
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(1000) });
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`not ready after ${timeoutMs / 1000} s: ${url}`);
+}
+
+async function main(): Promise<void> {
+  await mkdir(dataDir, { recursive: true });
+  const lock = await takeLock();
+  let postgres: EmbeddedPostgres | undefined;
+  const children: ChildProcess[] = [];
+  let stopping = false;
+
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    say('stopping…');
+    const exited = children
+      .filter((child) => child.exitCode === null && child.signalCode === null)
+      .map((child) => new Promise((resolve) => child.once('exit', resolve)));
+    for (const child of children) child.kill('SIGTERM');
+    const timer = setTimeout(() => {
+      for (const child of children) child.kill('SIGKILL');
+    }, 20_000);
+    await Promise.all(exited);
+    clearTimeout(timer);
+    await postgres?.stop();
+    await rm(lock, { force: true });
+    say('stopped');
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stop(0));
+  process.on('SIGTERM', () => void stop(0));
+
+  try {
+    let serverUrl = env.DATABASE_URL;
+    if (!serverUrl) {
+      const port = Number(env.WREN_POSTGRES_PORT ?? 54329);
+      say(`starting embedded PostgreSQL on 127.0.0.1:${port} (data in ${join(dataDir, 'postgres')})`);
+      postgres = await startEmbeddedPostgres({ dataDir: join(dataDir, 'postgres'), port });
+      serverUrl = postgres.adminUrl;
+    }
+
+    const keys = await signingKeys();
+    const local = (port: string) => `127.0.0.1:${port}`;
+    const services: ServiceSpec[] = [
+      { name: 'user-service', database: 'wren_users', env: { GRPC_PORT: ports.user, JWT_PRIVATE_KEYS: keys } },
+      { name: 'post-service', database: 'wren_posts', env: { GRPC_PORT: ports.post } },
+      { name: 'notification-service', database: 'wren_notifications', env: { GRPC_PORT: ports.notification } },
+      {
+        name: 'api-gateway',
+        env: {
+          PORT: ports.gateway,
+          POST_SERVICE_ADDR: local(ports.post),
+          NOTIFICATION_SERVICE_ADDR: local(ports.notification),
+        },
+      },
+    ];
+    for (const service of services) {
+      if (service.database) await ensureDatabase(serverUrl, service.database);
+    }
+
+    for (const service of services) {
+      const child = spawn(process.execPath, ['--import', 'tsx', join('services', service.name, 'src', 'main.ts')], {
+        cwd: root,
+        // Own process group: Ctrl-C reaches only this launcher, which then stops the
+        // children in order; the IPC channel stops them if the launcher itself dies.
+        detached: true,
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+        env: {
+          ...env,
+          GRPC_HOST: '127.0.0.1',
+          USER_SERVICE_ADDR: local(ports.user),
+          ...(service.database ? { DATABASE_URL: databaseUrl(serverUrl, service.database) } : {}),
+          ...service.env,
+        },
+      });
+      child.on('exit', (code, signal) => {
+        if (!stopping) {
+          say(`${service.name} exited (${signal ?? code}); stopping the rest`);
+          void stop(1);
+        }
+      });
+      children.push(child);
+    }
+
+    const gateway = `http://localhost:${ports.gateway}`;
+    await waitUntilReady(`http://127.0.0.1:${ports.gateway}/readyz`, children, 60_000);
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    say(`ready in ${seconds} s`);
+    say(`API:      ${gateway}/v1`);
+    say(`API docs: ${gateway}/docs (OpenAPI: ${gateway}/openapi.json)`);
+    say('Ctrl-C stops everything');
+  } catch (error) {
+    console.error(`[wren] ${(error as Error).message}`);
+    await stop(1);
+  }
+}
+
+await main().catch((error: Error) => {
+  console.error(`[wren] ${error.message}`);
+  process.exit(1);
+});

@@ -1,0 +1,106 @@
+/**
+ * `npm start` as a user runs it: a real launcher process with its own embedded PostgreSQL
+ * in a temporary data directory. Data survives a restart, and a launcher killed with
+ * SIGKILL (leaving PostgreSQL running) does not stop the next start.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { eventually, freePort } from '@wren/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const root = resolve(import.meta.dirname, '..', '..');
+
+interface Launcher {
+  child: ChildProcess;
+  output(): string;
+  exited: Promise<number | string>;
+}
+
+function launch(env: Record<string, string>): Launcher {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk) => {
+    output += chunk;
+  });
+  child.stderr?.on('data', (chunk) => {
+    output += chunk;
+  });
+  const exited = new Promise<number | string>((done) => child.once('exit', (code, signal) => done(code ?? signal ?? '')));
+  return { child, output: () => output, exited };
+}
+
+describe('npm start', () => {
+  let dataDir: string;
+  let env: Record<string, string>;
+  let api: string;
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'wren-start-'));
+    const [gateway, user, post, notification, postgres] = await Promise.all([
+      freePort(),
+      freePort(),
+      freePort(),
+      freePort(),
+      freePort(),
+    ]);
+    env = {
+      WREN_DATA_DIR: dataDir,
+      PORT: String(gateway),
+      USER_SERVICE_PORT: String(user),
+      POST_SERVICE_PORT: String(post),
+      NOTIFICATION_SERVICE_PORT: String(notification),
+      WREN_POSTGRES_PORT: String(postgres),
+    };
+    api = `http://127.0.0.1:${gateway}/v1`;
+  });
+  afterAll(async () => {
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  const register = (username: string) =>
+    fetch(`${api}/auth/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, email: `${username}@example.com`, password: 'correct horse battery' }),
+    });
+  const login = (username: string) =>
+    fetch(`${api}/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ login: username, password: 'correct horse battery' }),
+    });
+
+  it('starts, serves, and stops cleanly on SIGINT', async () => {
+    const launcher = launch(env);
+    await eventually(async () => launcher.output().includes('ready in'), 90_000);
+    expect(launcher.output()).toContain(`API docs: http://localhost:${env.PORT}/docs`);
+    expect((await register('first_run')).status).toBe(201);
+
+    launcher.child.kill('SIGINT');
+    expect(await launcher.exited).toBe(0);
+    expect(launcher.output()).toContain('[wren] stopped');
+  }, 120_000);
+
+  it('keeps data between runs, and recovers from a launcher killed with SIGKILL', async () => {
+    const crashed = launch(env);
+    await eventually(async () => crashed.output().includes('ready in'), 90_000);
+    expect((await login('first_run')).status).toBe(200);
+    crashed.child.kill('SIGKILL');
+    await crashed.exited;
+    // The orphaned services notice their launcher is gone (IPC channel closed) and stop;
+    // the orphaned PostgreSQL stays for the next launcher to deal with.
+    await eventually(() => fetch(`${api.replace('/v1', '')}/healthz`).then(() => false, () => true), 20_000);
+
+    const next = launch(env);
+    await eventually(async () => next.output().includes('ready in'), 90_000);
+    expect((await login('first_run')).status).toBe(200);
+    next.child.kill('SIGTERM');
+    expect(await next.exited).toBe(0);
+  }, 240_000);
+});

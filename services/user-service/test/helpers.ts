@@ -1,0 +1,121 @@
+/** What the user-service suites share: one real service per suite, clients, users, error checks. */
+import { AuthServiceDefinition, type RegisterResponse } from '@wren/contracts/user/v1/auth_service.js';
+import { FollowServiceDefinition } from '@wren/contracts/user/v1/follow_service.js';
+import { ProfileServiceDefinition } from '@wren/contracts/user/v1/profile_service.js';
+import { createClientPool, type Status } from '@wren/platform';
+import { startUserServiceForTest } from '@wren/testkit/user-service';
+import { Kysely, PostgresDialect } from 'kysely';
+import { ClientError, Metadata } from 'nice-grpc';
+import { RichClientError } from 'nice-grpc-error-details';
+import pg from 'pg';
+import { expect } from 'vitest';
+import type { UserDatabase } from '../src/db/schema.js';
+
+export const PASSWORD = 'correct horse battery';
+
+export async function startTestService() {
+  const { service, addr, databaseUrl } = await startUserServiceForTest();
+  const pool = createClientPool({ defaultDeadlineMs: 5000 });
+  // Direct access for arranging what the API cannot (equal timestamps, expiry) and for
+  // checking what it must not show (hashes, revoke reasons).
+  const db = new Kysely<UserDatabase>({
+    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: databaseUrl, max: 2 }) }),
+  });
+  return {
+    addr,
+    db,
+    auth: pool.client(AuthServiceDefinition, addr),
+    profiles: pool.client(ProfileServiceDefinition, addr),
+    follows: pool.client(FollowServiceDefinition, addr),
+    async stop() {
+      pool.close();
+      await db.destroy();
+      await service.stop();
+    },
+  };
+}
+
+export type TestService = Awaited<ReturnType<typeof startTestService>>;
+
+export function bearer(token: string) {
+  return { metadata: Metadata({ authorization: `Bearer ${token}` }) };
+}
+
+let sequence = 0;
+
+/** A username no other test in the process uses. */
+export function uniqueName(prefix = 'user'): string {
+  sequence += 1;
+  return `${prefix}_${process.pid % 10_000}_${sequence}`;
+}
+
+export interface TestUser extends RegisterResponse {
+  username: string;
+  email: string;
+  password: string;
+  id: string;
+  accessToken: string;
+  refreshToken: string;
+}
+
+export async function registerUser(svc: TestService, prefix = 'user', password = PASSWORD): Promise<TestUser> {
+  const username = uniqueName(prefix);
+  const email = `${username}@example.com`;
+  const response = await svc.auth.register({
+    username,
+    email,
+    password,
+    client: { userAgent: 'vitest', ip: '127.0.0.1' },
+  });
+  const account = response.account;
+  const tokens = response.tokens;
+  if (!account || !tokens) throw new Error('register returned no account or tokens');
+  return {
+    ...response,
+    username,
+    email,
+    password,
+    id: account.id,
+    accessToken: tokens.accessToken,
+    refreshToken: tokens.refreshToken,
+  };
+}
+
+export interface ExpectedError {
+  /** Field names of the BadRequest violations, in any order. */
+  fields?: string[];
+  /** ErrorInfo reason. */
+  reason?: string;
+  message?: string | RegExp;
+}
+
+/** Awaits a call that must fail with `code`, and checks its details; returns the error. */
+export async function expectGrpcError(
+  call: Promise<unknown>,
+  code: Status,
+  expected: ExpectedError = {},
+): Promise<ClientError> {
+  let caught: unknown;
+  try {
+    await call;
+  } catch (error) {
+    caught = error;
+  }
+  expect(caught, 'the call should have failed').toBeInstanceOf(ClientError);
+  const error = caught as ClientError;
+  expect({ code: error.code, details: error.details }).toMatchObject({ code });
+  const extra = error instanceof RichClientError ? error.extra : [];
+  if (expected.fields) {
+    const fields = extra.flatMap((detail) =>
+      detail.$type === 'google.rpc.BadRequest' ? detail.fieldViolations.map((v) => v.field) : [],
+    );
+    expect(fields.sort()).toEqual([...expected.fields].sort());
+  }
+  if (expected.reason) {
+    const reasons = extra.flatMap((detail) => (detail.$type === 'google.rpc.ErrorInfo' ? [detail.reason] : []));
+    expect(reasons).toEqual([expected.reason]);
+  }
+  if (typeof expected.message === 'string') expect(error.details).toBe(expected.message);
+  else if (expected.message) expect(error.details).toMatch(expected.message);
+  return error;
+}
