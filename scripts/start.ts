@@ -32,7 +32,6 @@ const ports = {
   notification: env.NOTIFICATION_SERVICE_PORT ?? '50053',
 };
 
-
 /** One `npm start` per data directory; a lock left by a crashed run is taken over. */
 async function takeLock(): Promise<string> {
   const lock = join(dataDir, 'wren.pid');

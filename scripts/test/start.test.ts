@@ -31,7 +31,9 @@ function launch(env: Record<string, string>): Launcher {
   child.stderr?.on('data', (chunk) => {
     output += chunk;
   });
-  const exited = new Promise<number | string>((done) => child.once('exit', (code, signal) => done(code ?? signal ?? '')));
+  const exited = new Promise<number | string>((done) =>
+    child.once('exit', (code, signal) => done(code ?? signal ?? '')),
+  );
   return { child, output: () => output, exited };
 }
 
@@ -95,7 +97,14 @@ describe('npm start', () => {
     await crashed.exited;
     // The orphaned services notice their launcher is gone (IPC channel closed) and stop;
     // the orphaned PostgreSQL stays for the next launcher to deal with.
-    await eventually(() => fetch(`${api.replace('/v1', '')}/healthz`).then(() => false, () => true), 20_000);
+    await eventually(
+      () =>
+        fetch(`${api.replace('/v1', '')}/healthz`).then(
+          () => false,
+          () => true,
+        ),
+      20_000,
+    );
 
     const next = launch(env);
     await eventually(async () => next.output().includes('ready in'), 90_000);
