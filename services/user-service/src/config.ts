@@ -9,6 +9,8 @@ import {
 } from '@wren/platform';
 
 export interface UserServiceConfig extends BaseServiceConfig {
+  /** How often ended sessions older than a week are deleted. */
+  sessionPurgeIntervalMs: number;
   tokens: TokenConfig & {
     /** Private Ed25519 JWKs; all are published in the JWKS, `activeKid` signs. */
     signingKeys: PrivateJwkSet;
@@ -50,6 +52,7 @@ export function readUserServiceConfig(env: Record<string, string | undefined> = 
     );
     return {
       ...readBaseServiceConfig(reader, { grpcPort: 50051 }),
+      sessionPurgeIntervalMs: reader.int('SESSION_PURGE_INTERVAL_MS', { default: 3_600_000, min: 1000 }),
       tokens: {
         ...readTokenConfig(reader),
         signingKeys,

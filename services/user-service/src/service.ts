@@ -2,6 +2,7 @@ import { createLogger, type Logger, type RunningService, startGrpcService } from
 import type { UserServiceConfig } from './config.js';
 import { createUserServiceContext } from './context.js';
 import { migrations } from './db/migrations/index.js';
+import { startSessionJanitor } from './domain/session-janitor.js';
 import { publicMethods, registerRpc } from './rpc/index.js';
 
 export async function startUserService(
@@ -9,6 +10,7 @@ export async function startUserService(
   logger: Logger = createLogger('user-service', config.logLevel),
 ): Promise<RunningService> {
   const context = await createUserServiceContext(config, logger);
+  const janitor = startSessionJanitor(context.database.db, logger, config.sessionPurgeIntervalMs);
   return startGrpcService({
     config,
     logger,
@@ -16,5 +18,6 @@ export async function startUserService(
     migrations,
     auth: { verifier: context.tokens.verifier, publicMethods },
     register: (server) => registerRpc(server, context),
+    release: () => janitor.stop(),
   });
 }

@@ -179,3 +179,22 @@ export async function listActiveSessions(
     .limit(limit)
     .execute();
 }
+
+/**
+ * Deletes sessions that ended (revoked or expired) before `cutoff`, with their refresh-token
+ * chains (ON DELETE CASCADE). A live session keeps its whole chain: a spent token is how a
+ * stolen copy is recognised.
+ */
+export async function purgeEndedSessions(db: Kysely<UserDatabase>, cutoff: Date, batch: number): Promise<number> {
+  const result = await db
+    .deleteFrom('sessions')
+    .where('id', 'in', (qb) =>
+      qb
+        .selectFrom('sessions')
+        .select('id')
+        .where((eb) => eb.or([eb('revoked_at', '<', cutoff), eb('expires_at', '<', cutoff)]))
+        .limit(batch),
+    )
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
