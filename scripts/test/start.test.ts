@@ -4,7 +4,7 @@
  * SIGKILL (leaving PostgreSQL running) does not stop the next start.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { eventually, freePort } from '@wren/testkit';
@@ -44,6 +44,8 @@ describe('npm start', () => {
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'wren-start-'));
+    // mkdtemp makes it 0700; as root, PostgreSQL runs as the postgres user and must get in.
+    await chmod(dataDir, 0o755);
     const [gateway, user, post, notification, postgres] = await Promise.all([
       freePort(),
       freePort(),

@@ -1,2 +1,2 @@
 export { type GatewayConfig, readGatewayConfig } from './config.js';
-export { type RunningGateway, startGateway } from './server.js';
+export { buildApp, type GatewayDeps, type RunningGateway, startGateway } from './server.js';

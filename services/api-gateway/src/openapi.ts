@@ -1,0 +1,54 @@
+/**
+ * The OpenAPI 3.1 document, generated from the route schemas (so it cannot drift from what
+ * is validated), served at /openapi.json, and a browsable page at /docs.
+ */
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { FastifyInstance } from 'fastify';
+import { BEARER_SCHEME } from './auth.js';
+import type { GatewayConfig } from './config.js';
+
+export const OPENAPI_PATH = '/openapi.json';
+export const DOCS_PREFIX = '/docs';
+
+const DESCRIPTION = [
+  'The public HTTP API of Wren. JSON in and out; timestamps are ISO-8601.',
+  'Errors are RFC 9457 `application/problem+json` documents with a stable `type`, the',
+  '`requestId` (also in the `X-Request-Id` header), and `errors[]` naming each bad field.',
+  'Lists are keyset-paged: `?cursor=&limit=` (1–100), `nextCursor`, and `Link: rel="next"`.',
+].join(' ');
+
+/** Registers the generator; routes registered after this call are in the document. */
+export async function registerOpenApi(app: FastifyInstance, config: GatewayConfig): Promise<void> {
+  await app.register(swagger, {
+    // Shared schemas appear under components.schemas by their $id ("Problem"), not "def-0".
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Wren API', version: '1.0.0', description: DESCRIPTION, license: { name: 'MIT' } },
+      servers: config.publicUrl ? [{ url: config.publicUrl }] : [],
+      tags: [
+        { name: 'auth', description: 'Accounts, sign-in, tokens and sessions' },
+        { name: 'me', description: 'Your own account' },
+        { name: 'users', description: 'Profiles and follows' },
+        { name: 'operations', description: 'Probes for orchestrators' },
+      ],
+      components: {
+        securitySchemes: {
+          [BEARER_SCHEME]: {
+            type: 'http',
+            scheme: 'bearer',
+            bearerFormat: 'JWT',
+            description: 'The `accessToken` from register, login or refresh.',
+          },
+        },
+      },
+    },
+  });
+  await app.register(swaggerUi, {
+    routePrefix: DOCS_PREFIX,
+    // No calls to validator.swagger.io: the page only loads its own assets (CSP 'self').
+    uiConfig: { validatorUrl: null, deepLinking: true },
+  });
+  app.get(OPENAPI_PATH, { schema: { hide: true }, config: { auth: 'none' } }, async () => app.swagger());
+}

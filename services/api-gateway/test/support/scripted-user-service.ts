@@ -1,0 +1,107 @@
+/**
+ * A stand-in for user-service that speaks real gRPC (rich error details included) and
+ * answers whatever the test scripts, so a suite can make the gateway meet every status code
+ * and detail shape without building the state that would cause it. It records each call's
+ * request and metadata. Its JWKS is the testkit key set, so tokens from `signTestToken`
+ * verify here and at the gateway.
+ */
+import { AuthServiceDefinition, type AuthServiceImplementation } from '@wren/contracts/user/v1/auth_service.js';
+import { FollowServiceDefinition, type FollowServiceImplementation } from '@wren/contracts/user/v1/follow_service.js';
+import {
+  ProfileServiceDefinition,
+  type ProfileServiceImplementation,
+} from '@wren/contracts/user/v1/profile_service.js';
+import { testSigningKeys } from '@wren/testkit';
+import { createServer } from 'nice-grpc';
+import { type CallContext, ServerError, Status } from 'nice-grpc-common';
+import { errorDetailsServerMiddleware } from 'nice-grpc-error-details';
+import { HealthDefinition, HealthServiceImpl, HealthState } from 'nice-grpc-server-health';
+
+type Impl = AuthServiceImplementation & ProfileServiceImplementation & FollowServiceImplementation;
+type MethodName = Exclude<keyof Impl, 'getJwks'>;
+// biome-ignore lint/suspicious/noExplicitAny: each scripted handler has its own request type
+type Handler = (request: any, context: CallContext) => Promise<unknown>;
+
+export interface RecordedCall {
+  method: string;
+  request: unknown;
+  authorization: string | undefined;
+  requestId: string | undefined;
+}
+
+export interface ScriptedUserService {
+  addr: string;
+  health: HealthState;
+  calls: RecordedCall[];
+  /** Scripts one method; unscripted methods answer UNIMPLEMENTED. */
+  on<M extends MethodName>(method: M, handler: (request: Parameters<Impl[M]>[0]) => ReturnType<Impl[M]>): void;
+  reset(): void;
+  stop(): Promise<void>;
+}
+
+function scripted<Def extends { methods: Record<string, unknown> }>(
+  definition: Def,
+  handlers: Map<string, Handler>,
+  calls: RecordedCall[],
+): Record<string, Handler> {
+  return Object.fromEntries(
+    Object.keys(definition.methods).map((method) => [
+      method,
+      async (request: unknown, context: CallContext) => {
+        calls.push({
+          method,
+          request,
+          authorization: context.metadata.get('authorization'),
+          requestId: context.metadata.get('x-request-id'),
+        });
+        const handler = handlers.get(method);
+        if (!handler) throw new ServerError(Status.UNIMPLEMENTED, `${method} is not scripted`);
+        return handler(request, context);
+      },
+    ]),
+  );
+}
+
+export async function startScriptedUserService(): Promise<ScriptedUserService> {
+  const handlers = new Map<string, Handler>();
+  const calls: RecordedCall[] = [];
+  const keys = await testSigningKeys();
+  const published = keys.keys.map((key) => ({
+    kid: key.kid ?? '',
+    kty: 'OKP',
+    crv: 'Ed25519',
+    x: key.x ?? '',
+    alg: 'EdDSA',
+    use: 'sig',
+  }));
+  const health = HealthState();
+  const server = createServer().use(errorDetailsServerMiddleware);
+  server.add(AuthServiceDefinition, {
+    ...(scripted(AuthServiceDefinition, handlers, calls) as unknown as AuthServiceImplementation),
+    getJwks: async () => ({ keys: published }),
+  });
+  server.add(
+    ProfileServiceDefinition,
+    scripted(ProfileServiceDefinition, handlers, calls) as unknown as ProfileServiceImplementation,
+  );
+  server.add(
+    FollowServiceDefinition,
+    scripted(FollowServiceDefinition, handlers, calls) as unknown as FollowServiceImplementation,
+  );
+  server.add(HealthDefinition, HealthServiceImpl(health));
+  const port = await server.listen('127.0.0.1:0');
+  return {
+    addr: `127.0.0.1:${port}`,
+    health,
+    calls,
+    on(method, handler) {
+      handlers.set(method, handler as Handler);
+    },
+    reset() {
+      handlers.clear();
+      calls.length = 0;
+      health.setStatus('healthy');
+    },
+    stop: () => server.shutdown(),
+  };
+}
