@@ -12,7 +12,12 @@ const buf = join(root, 'node_modules', '.bin', 'buf');
 const committed = join(root, 'packages', 'contracts', 'src', 'gen');
 
 function run(args: string[]): void {
-  execFileSync(buf, args, { cwd: root, stdio: 'inherit' });
+  try {
+    execFileSync(buf, args, { cwd: root, stdio: 'inherit' });
+  } catch {
+    console.error(`buf ${args[0]} failed (see above)`);
+    process.exit(1);
+  }
 }
 
 function listFiles(dir: string): string[] {

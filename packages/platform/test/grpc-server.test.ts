@@ -1,4 +1,7 @@
-import { PostServiceDefinition, type PostServiceImplementation } from '@wren/contracts/post/v1/post_service.js';
+import {
+  ProfileServiceDefinition,
+  type ProfileServiceImplementation,
+} from '@wren/contracts/user/v1/profile_service.js';
 import { createTestDatabase, testSigningKeys } from '@wren/testkit';
 import { importJWK, type JWK, SignJWT } from 'jose';
 import { ClientError, Metadata, Status } from 'nice-grpc';
@@ -35,20 +38,25 @@ describe('gRPC service bootstrap', () => {
   let releaseSlowCall: () => void = () => {};
   const clients = createClientPool({ defaultDeadlineMs: 5000 });
 
-  // A stand-in implementation: `createPost` waits until the test lets it finish, `getPost`
-  // is public and echoes who called.
-  const impl: PostServiceImplementation<WrenCallContextExt> = {
-    async createPost(request, context) {
+  // A stand-in implementation: `updateMe` waits until the test lets it finish,
+  // `getProfile` is public and echoes who called.
+  const unused = async () => {
+    throw new Error('not used by this test');
+  };
+  const impl: ProfileServiceImplementation<WrenCallContextExt> = {
+    async updateMe(request, context) {
       const user = requireUser(context);
       await new Promise<void>((resolve) => {
         releaseSlowCall = resolve;
       });
-      return { post: { id: 'p1', authorId: user.userId, text: request.text, visibility: request.visibility } };
+      return { account: { id: user.userId, bio: request.bio ?? '' } };
     },
-    async getPost(request, context) {
-      if (request.postId === 'crash') throw new Error('database password is hunter2');
-      return { post: { id: request.postId, authorId: context.caller?.userId ?? 'anonymous', text: '' } };
+    async getProfile(request, context) {
+      if (request.username === 'crash') throw new Error('database password is hunter2');
+      return { profile: { username: request.username, id: context.caller?.userId ?? 'anonymous' } };
     },
+    getMe: unused,
+    getUserSummaries: unused,
   };
 
   beforeAll(async () => {
@@ -73,36 +81,36 @@ describe('gRPC service bootstrap', () => {
           audience: 'wren-api',
           fetchKeys: async () => keys.keys.map(publicOf),
         }),
-        publicMethods: new Set([methodPath(PostServiceDefinition, 'getPost')]),
+        publicMethods: new Set([methodPath(ProfileServiceDefinition, 'getProfile')]),
       },
-      register: (server) => server.add(PostServiceDefinition, impl),
+      register: (server) => server.add(ProfileServiceDefinition, impl),
     });
     address = `127.0.0.1:${service.port}`;
   });
   afterAll(() => clients.close());
 
   it('refuses a protected method without a token, and with a bad one', async () => {
-    const posts = clients.client(PostServiceDefinition, address);
-    await expect(posts.createPost({ text: 'x' })).rejects.toMatchObject({ code: Status.UNAUTHENTICATED });
+    const profiles = clients.client(ProfileServiceDefinition, address);
+    await expect(profiles.updateMe({ bio: 'x' })).rejects.toMatchObject({ code: Status.UNAUTHENTICATED });
     await expect(
-      posts.createPost({ text: 'x' }, { metadata: Metadata({ authorization: 'Bearer a.b.c' }) }),
+      profiles.updateMe({ bio: 'x' }, { metadata: Metadata({ authorization: 'Bearer a.b.c' }) }),
     ).rejects.toMatchObject({ code: Status.UNAUTHENTICATED });
   });
 
   it('serves a public method without a token, and knows the caller when one is sent', async () => {
-    const posts = clients.client(PostServiceDefinition, address);
-    expect((await posts.getPost({ postId: 'p' })).post?.authorId).toBe('anonymous');
+    const profiles = clients.client(ProfileServiceDefinition, address);
+    expect((await profiles.getProfile({ username: 'p' })).profile?.id).toBe('anonymous');
     const token = await accessToken((await testSigningKeys()).keys[0] as JWK);
-    const withToken = await posts.getPost(
-      { postId: 'p' },
+    const withToken = await profiles.getProfile(
+      { username: 'p' },
       { metadata: Metadata({ authorization: `Bearer ${token}` }) },
     );
-    expect(withToken.post?.authorId).toBe('user-1');
+    expect(withToken.profile?.id).toBe('user-1');
   });
 
   it('turns an unexpected error into INTERNAL without leaking its message', async () => {
-    const posts = clients.client(PostServiceDefinition, address);
-    const error = await posts.getPost({ postId: 'crash' }).catch((e: unknown) => e);
+    const profiles = clients.client(ProfileServiceDefinition, address);
+    const error = await profiles.getProfile({ username: 'crash' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ClientError);
     expect((error as ClientError).code).toBe(Status.INTERNAL);
     expect((error as ClientError).details).not.toContain('hunter2');
@@ -110,11 +118,11 @@ describe('gRPC service bootstrap', () => {
 
   it('on stop: reports NOT_SERVING, lets the call in flight finish, then refuses new calls', async () => {
     const health = clients.client(HealthDefinition, address);
-    const posts = clients.client(PostServiceDefinition, address);
+    const profiles = clients.client(ProfileServiceDefinition, address);
     expect((await health.check({ service: '' })).status).toBe(1);
 
     const token = await accessToken((await testSigningKeys()).keys[0] as JWK);
-    const inFlight = posts.createPost({ text: 'slow' }, { metadata: Metadata({ authorization: `Bearer ${token}` }) });
+    const inFlight = profiles.updateMe({ bio: 'slow' }, { metadata: Metadata({ authorization: `Bearer ${token}` }) });
     await new Promise((resolve) => setTimeout(resolve, 100));
     let stopped = false;
     const stopping = service.stop().then(() => {
@@ -123,7 +131,7 @@ describe('gRPC service bootstrap', () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(stopped).toBe(false);
     releaseSlowCall();
-    expect((await inFlight).post?.text).toBe('slow');
+    expect((await inFlight).account?.bio).toBe('slow');
     await stopping;
     await expect(health.check({ service: '' })).rejects.toMatchObject({ code: Status.UNAVAILABLE });
   });

@@ -12,10 +12,11 @@ export const protobufPackage = "wren.post.v1";
 
 export const protobufFileName = "wren/post/v1/post.proto";
 
-/** Started with the walking skeleton; post-service implements it in a later step. */
 export enum Visibility {
   VISIBILITY_UNSPECIFIED = "VISIBILITY_UNSPECIFIED",
+  /** VISIBILITY_PUBLIC - Anyone may see it. */
   VISIBILITY_PUBLIC = "VISIBILITY_PUBLIC",
+  /** VISIBILITY_FOLLOWERS - Its author and the author's followers only; to anyone else it does not exist. */
   VISIBILITY_FOLLOWERS = "VISIBILITY_FOLLOWERS",
   UNRECOGNIZED = "UNRECOGNIZED",
 }
@@ -52,23 +53,411 @@ export function visibilityToNumber(object: Visibility): number {
   }
 }
 
+/** Who wrote or shared something, as post-service's replica of user-service knows them. */
+export interface Author {
+  id: string;
+  username: string;
+  displayName: string;
+  avatarUrl: string;
+}
+
+export interface PostCounts {
+  likes: number;
+  comments: number;
+  shares: number;
+}
+
+/** What the calling user has done to a post; all false without a caller. */
+export interface ViewerState {
+  liked: boolean;
+  shared: boolean;
+}
+
+export interface Mention {
+  userId: string;
+  username: string;
+}
+
 export interface Post {
   id: string;
-  authorId: string;
+  author: Author | undefined;
   text: string;
   visibility: Visibility;
+  createdAt:
+    | Date
+    | undefined;
+  /** Unset until the first edit. */
+  editedAt: Date | undefined;
+  counts: PostCounts | undefined;
+  viewer:
+    | ViewerState
+    | undefined;
+  /** @mentions that named existing users, in order of appearance. */
+  mentions: Mention[];
+  /** #hashtags, lower-cased, without '#', in order of first appearance. */
+  hashtags: string[];
+}
+
+/** One earlier version of a post's text. */
+export interface PostRevision {
+  text: string;
+  /** When this version was written (the post's creation or an earlier edit). */
+  writtenAt:
+    | Date
+    | undefined;
+  /** When an edit replaced it. */
+  replacedAt: Date | undefined;
+}
+
+export interface Share {
+  id: string;
+  sharer:
+    | Author
+    | undefined;
+  /** Optional quote text; empty for a plain share. */
+  quote: string;
+  createdAt:
+    | Date
+    | undefined;
+  /** The shared post, as the viewer may see it. */
+  post: Post | undefined;
+}
+
+/** An entry of a home or user timeline: a post, or someone's share of a post. */
+export interface TimelineItem {
+  item: { $case: "post"; value: Post } | { $case: "share"; value: Share } | undefined;
+}
+
+export interface Comment {
+  id: string;
+  postId: string;
+  /** Empty for a comment on the post itself; else the comment it replies to. */
+  parentId: string;
+  author: Author | undefined;
+  text: string;
   createdAt: Date | undefined;
   editedAt: Date | undefined;
+  likeCount: number;
+  replyCount: number;
+  likedByViewer: boolean;
 }
+
+function createBaseAuthor(): Author {
+  return { id: "", username: "", displayName: "", avatarUrl: "" };
+}
+
+export const Author: MessageFns<Author> = {
+  encode(message: Author, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.username !== "") {
+      writer.uint32(18).string(message.username);
+    }
+    if (message.displayName !== "") {
+      writer.uint32(26).string(message.displayName);
+    }
+    if (message.avatarUrl !== "") {
+      writer.uint32(34).string(message.avatarUrl);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Author {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAuthor();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.username = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.displayName = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.avatarUrl = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<Author>): Author {
+    return Author.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<Author>): Author {
+    const message = createBaseAuthor();
+    message.id = object.id ?? "";
+    message.username = object.username ?? "";
+    message.displayName = object.displayName ?? "";
+    message.avatarUrl = object.avatarUrl ?? "";
+    return message;
+  },
+};
+
+function createBasePostCounts(): PostCounts {
+  return { likes: 0, comments: 0, shares: 0 };
+}
+
+export const PostCounts: MessageFns<PostCounts> = {
+  encode(message: PostCounts, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.likes !== 0) {
+      writer.uint32(8).int32(message.likes);
+    }
+    if (message.comments !== 0) {
+      writer.uint32(16).int32(message.comments);
+    }
+    if (message.shares !== 0) {
+      writer.uint32(24).int32(message.shares);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PostCounts {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePostCounts();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.likes = reader.int32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.comments = reader.int32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.shares = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<PostCounts>): PostCounts {
+    return PostCounts.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<PostCounts>): PostCounts {
+    const message = createBasePostCounts();
+    message.likes = object.likes ?? 0;
+    message.comments = object.comments ?? 0;
+    message.shares = object.shares ?? 0;
+    return message;
+  },
+};
+
+function createBaseViewerState(): ViewerState {
+  return { liked: false, shared: false };
+}
+
+export const ViewerState: MessageFns<ViewerState> = {
+  encode(message: ViewerState, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.liked !== false) {
+      writer.uint32(8).bool(message.liked);
+    }
+    if (message.shared !== false) {
+      writer.uint32(16).bool(message.shared);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ViewerState {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseViewerState();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.liked = reader.bool();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.shared = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<ViewerState>): ViewerState {
+    return ViewerState.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ViewerState>): ViewerState {
+    const message = createBaseViewerState();
+    message.liked = object.liked ?? false;
+    message.shared = object.shared ?? false;
+    return message;
+  },
+};
+
+function createBaseMention(): Mention {
+  return { userId: "", username: "" };
+}
+
+export const Mention: MessageFns<Mention> = {
+  encode(message: Mention, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.userId !== "") {
+      writer.uint32(10).string(message.userId);
+    }
+    if (message.username !== "") {
+      writer.uint32(18).string(message.username);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Mention {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMention();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.userId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.username = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<Mention>): Mention {
+    return Mention.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<Mention>): Mention {
+    const message = createBaseMention();
+    message.userId = object.userId ?? "";
+    message.username = object.username ?? "";
+    return message;
+  },
+};
 
 function createBasePost(): Post {
   return {
     id: "",
-    authorId: "",
+    author: undefined,
     text: "",
     visibility: Visibility.VISIBILITY_UNSPECIFIED,
     createdAt: undefined,
     editedAt: undefined,
+    counts: undefined,
+    viewer: undefined,
+    mentions: [],
+    hashtags: [],
   };
 }
 
@@ -77,8 +466,8 @@ export const Post: MessageFns<Post> = {
     if (message.id !== "") {
       writer.uint32(10).string(message.id);
     }
-    if (message.authorId !== "") {
-      writer.uint32(18).string(message.authorId);
+    if (message.author !== undefined) {
+      Author.encode(message.author, writer.uint32(18).fork()).join();
     }
     if (message.text !== "") {
       writer.uint32(26).string(message.text);
@@ -91,6 +480,18 @@ export const Post: MessageFns<Post> = {
     }
     if (message.editedAt !== undefined) {
       Timestamp.encode(toTimestamp(message.editedAt), writer.uint32(50).fork()).join();
+    }
+    if (message.counts !== undefined) {
+      PostCounts.encode(message.counts, writer.uint32(58).fork()).join();
+    }
+    if (message.viewer !== undefined) {
+      ViewerState.encode(message.viewer, writer.uint32(66).fork()).join();
+    }
+    for (const v of message.mentions) {
+      Mention.encode(v!, writer.uint32(74).fork()).join();
+    }
+    for (const v of message.hashtags) {
+      writer.uint32(82).string(v!);
     }
     return writer;
   },
@@ -121,7 +522,7 @@ export const Post: MessageFns<Post> = {
               break;
             }
 
-            message.authorId = reader.string();
+            message.author = Author.decode(reader, reader.uint32());
             continue;
           }
           case 3: {
@@ -156,6 +557,38 @@ export const Post: MessageFns<Post> = {
             message.editedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.counts = PostCounts.decode(reader, reader.uint32());
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.viewer = ViewerState.decode(reader, reader.uint32());
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.mentions.push(Mention.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.hashtags.push(reader.string());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -174,11 +607,462 @@ export const Post: MessageFns<Post> = {
   fromPartial(object: DeepPartial<Post>): Post {
     const message = createBasePost();
     message.id = object.id ?? "";
-    message.authorId = object.authorId ?? "";
+    message.author = (object.author !== undefined && object.author !== null)
+      ? Author.fromPartial(object.author)
+      : undefined;
     message.text = object.text ?? "";
     message.visibility = object.visibility ?? Visibility.VISIBILITY_UNSPECIFIED;
     message.createdAt = object.createdAt ?? undefined;
     message.editedAt = object.editedAt ?? undefined;
+    message.counts = (object.counts !== undefined && object.counts !== null)
+      ? PostCounts.fromPartial(object.counts)
+      : undefined;
+    message.viewer = (object.viewer !== undefined && object.viewer !== null)
+      ? ViewerState.fromPartial(object.viewer)
+      : undefined;
+    message.mentions = object.mentions?.map((e) => Mention.fromPartial(e)) || [];
+    message.hashtags = object.hashtags?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBasePostRevision(): PostRevision {
+  return { text: "", writtenAt: undefined, replacedAt: undefined };
+}
+
+export const PostRevision: MessageFns<PostRevision> = {
+  encode(message: PostRevision, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.text !== "") {
+      writer.uint32(10).string(message.text);
+    }
+    if (message.writtenAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.writtenAt), writer.uint32(18).fork()).join();
+    }
+    if (message.replacedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.replacedAt), writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PostRevision {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePostRevision();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.text = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.writtenAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.replacedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<PostRevision>): PostRevision {
+    return PostRevision.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<PostRevision>): PostRevision {
+    const message = createBasePostRevision();
+    message.text = object.text ?? "";
+    message.writtenAt = object.writtenAt ?? undefined;
+    message.replacedAt = object.replacedAt ?? undefined;
+    return message;
+  },
+};
+
+function createBaseShare(): Share {
+  return { id: "", sharer: undefined, quote: "", createdAt: undefined, post: undefined };
+}
+
+export const Share: MessageFns<Share> = {
+  encode(message: Share, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.sharer !== undefined) {
+      Author.encode(message.sharer, writer.uint32(18).fork()).join();
+    }
+    if (message.quote !== "") {
+      writer.uint32(26).string(message.quote);
+    }
+    if (message.createdAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.createdAt), writer.uint32(34).fork()).join();
+    }
+    if (message.post !== undefined) {
+      Post.encode(message.post, writer.uint32(42).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Share {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseShare();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.sharer = Author.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.quote = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.createdAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.post = Post.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<Share>): Share {
+    return Share.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<Share>): Share {
+    const message = createBaseShare();
+    message.id = object.id ?? "";
+    message.sharer = (object.sharer !== undefined && object.sharer !== null)
+      ? Author.fromPartial(object.sharer)
+      : undefined;
+    message.quote = object.quote ?? "";
+    message.createdAt = object.createdAt ?? undefined;
+    message.post = (object.post !== undefined && object.post !== null) ? Post.fromPartial(object.post) : undefined;
+    return message;
+  },
+};
+
+function createBaseTimelineItem(): TimelineItem {
+  return { item: undefined };
+}
+
+export const TimelineItem: MessageFns<TimelineItem> = {
+  encode(message: TimelineItem, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    switch (message.item?.$case) {
+      case "post":
+        Post.encode(message.item.value, writer.uint32(10).fork()).join();
+        break;
+      case "share":
+        Share.encode(message.item.value, writer.uint32(18).fork()).join();
+        break;
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TimelineItem {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTimelineItem();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.item = { $case: "post", value: Post.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.item = { $case: "share", value: Share.decode(reader, reader.uint32()) };
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<TimelineItem>): TimelineItem {
+    return TimelineItem.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<TimelineItem>): TimelineItem {
+    const message = createBaseTimelineItem();
+    switch (object.item?.$case) {
+      case "post": {
+        if (object.item?.value !== undefined && object.item?.value !== null) {
+          message.item = { $case: "post", value: Post.fromPartial(object.item.value) };
+        }
+        break;
+      }
+      case "share": {
+        if (object.item?.value !== undefined && object.item?.value !== null) {
+          message.item = { $case: "share", value: Share.fromPartial(object.item.value) };
+        }
+        break;
+      }
+    }
+    return message;
+  },
+};
+
+function createBaseComment(): Comment {
+  return {
+    id: "",
+    postId: "",
+    parentId: "",
+    author: undefined,
+    text: "",
+    createdAt: undefined,
+    editedAt: undefined,
+    likeCount: 0,
+    replyCount: 0,
+    likedByViewer: false,
+  };
+}
+
+export const Comment: MessageFns<Comment> = {
+  encode(message: Comment, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.postId !== "") {
+      writer.uint32(18).string(message.postId);
+    }
+    if (message.parentId !== "") {
+      writer.uint32(26).string(message.parentId);
+    }
+    if (message.author !== undefined) {
+      Author.encode(message.author, writer.uint32(34).fork()).join();
+    }
+    if (message.text !== "") {
+      writer.uint32(42).string(message.text);
+    }
+    if (message.createdAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.createdAt), writer.uint32(50).fork()).join();
+    }
+    if (message.editedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.editedAt), writer.uint32(58).fork()).join();
+    }
+    if (message.likeCount !== 0) {
+      writer.uint32(64).int32(message.likeCount);
+    }
+    if (message.replyCount !== 0) {
+      writer.uint32(72).int32(message.replyCount);
+    }
+    if (message.likedByViewer !== false) {
+      writer.uint32(80).bool(message.likedByViewer);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Comment {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseComment();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.postId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.parentId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.author = Author.decode(reader, reader.uint32());
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.text = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.createdAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.editedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.likeCount = reader.int32();
+            continue;
+          }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.replyCount = reader.int32();
+            continue;
+          }
+          case 10: {
+            if (tag !== 80) {
+              break;
+            }
+
+            message.likedByViewer = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<Comment>): Comment {
+    return Comment.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<Comment>): Comment {
+    const message = createBaseComment();
+    message.id = object.id ?? "";
+    message.postId = object.postId ?? "";
+    message.parentId = object.parentId ?? "";
+    message.author = (object.author !== undefined && object.author !== null)
+      ? Author.fromPartial(object.author)
+      : undefined;
+    message.text = object.text ?? "";
+    message.createdAt = object.createdAt ?? undefined;
+    message.editedAt = object.editedAt ?? undefined;
+    message.likeCount = object.likeCount ?? 0;
+    message.replyCount = object.replyCount ?? 0;
+    message.likedByViewer = object.likedByViewer ?? false;
     return message;
   },
 };
@@ -188,6 +1072,7 @@ type Builtin = Date | Function | Uint8Array | string | number | boolean | undefi
 export type DeepPartial<T> = T extends Builtin ? T
   : T extends globalThis.Array<infer U> ? globalThis.Array<DeepPartial<U>>
   : T extends ReadonlyArray<infer U> ? ReadonlyArray<DeepPartial<U>>
+  : T extends { $case: string; value: unknown } ? { $case: T["$case"]; value?: DeepPartial<T["value"]> }
   : T extends {} ? { [K in keyof T]?: DeepPartial<T[K]> }
   : Partial<T>;
 

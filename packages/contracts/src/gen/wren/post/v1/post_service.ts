@@ -7,13 +7,14 @@
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 import type { CallContext, CallOptions } from "nice-grpc-common";
-import { Post, Visibility, visibilityFromJSON, visibilityToNumber } from "./post.js";
+import { Post, PostRevision, TimelineItem, Visibility, visibilityFromJSON, visibilityToNumber } from "./post.js";
 
 export const protobufPackage = "wren.post.v1";
 
 export const protobufFileName = "wren/post/v1/post_service.proto";
 
 export interface CreatePostRequest {
+  /** 1–500 user-perceived characters. */
   text: string;
   visibility: Visibility;
 }
@@ -28,6 +29,55 @@ export interface GetPostRequest {
 
 export interface GetPostResponse {
   post: Post | undefined;
+}
+
+export interface UpdatePostRequest {
+  postId: string;
+  text: string;
+}
+
+export interface UpdatePostResponse {
+  post: Post | undefined;
+}
+
+export interface DeletePostRequest {
+  postId: string;
+}
+
+export interface DeletePostResponse {
+}
+
+export interface ListPostHistoryRequest {
+  postId: string;
+  pageSize: number;
+  pageToken: string;
+}
+
+export interface ListPostHistoryResponse {
+  /** Newest replaced version first. */
+  revisions: PostRevision[];
+  nextPageToken: string;
+}
+
+export interface ListUserPostsRequest {
+  username: string;
+  pageSize: number;
+  pageToken: string;
+}
+
+export interface ListUserPostsResponse {
+  items: TimelineItem[];
+  nextPageToken: string;
+}
+
+export interface GetHomeTimelineRequest {
+  pageSize: number;
+  pageToken: string;
+}
+
+export interface GetHomeTimelineResponse {
+  items: TimelineItem[];
+  nextPageToken: string;
 }
 
 function createBaseCreatePostRequest(): CreatePostRequest {
@@ -262,6 +312,658 @@ export const GetPostResponse: MessageFns<GetPostResponse> = {
   },
 };
 
+function createBaseUpdatePostRequest(): UpdatePostRequest {
+  return { postId: "", text: "" };
+}
+
+export const UpdatePostRequest: MessageFns<UpdatePostRequest> = {
+  encode(message: UpdatePostRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.postId !== "") {
+      writer.uint32(10).string(message.postId);
+    }
+    if (message.text !== "") {
+      writer.uint32(18).string(message.text);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdatePostRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdatePostRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.postId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.text = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<UpdatePostRequest>): UpdatePostRequest {
+    return UpdatePostRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<UpdatePostRequest>): UpdatePostRequest {
+    const message = createBaseUpdatePostRequest();
+    message.postId = object.postId ?? "";
+    message.text = object.text ?? "";
+    return message;
+  },
+};
+
+function createBaseUpdatePostResponse(): UpdatePostResponse {
+  return { post: undefined };
+}
+
+export const UpdatePostResponse: MessageFns<UpdatePostResponse> = {
+  encode(message: UpdatePostResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.post !== undefined) {
+      Post.encode(message.post, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdatePostResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdatePostResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.post = Post.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<UpdatePostResponse>): UpdatePostResponse {
+    return UpdatePostResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<UpdatePostResponse>): UpdatePostResponse {
+    const message = createBaseUpdatePostResponse();
+    message.post = (object.post !== undefined && object.post !== null) ? Post.fromPartial(object.post) : undefined;
+    return message;
+  },
+};
+
+function createBaseDeletePostRequest(): DeletePostRequest {
+  return { postId: "" };
+}
+
+export const DeletePostRequest: MessageFns<DeletePostRequest> = {
+  encode(message: DeletePostRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.postId !== "") {
+      writer.uint32(10).string(message.postId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeletePostRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeletePostRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.postId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<DeletePostRequest>): DeletePostRequest {
+    return DeletePostRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<DeletePostRequest>): DeletePostRequest {
+    const message = createBaseDeletePostRequest();
+    message.postId = object.postId ?? "";
+    return message;
+  },
+};
+
+function createBaseDeletePostResponse(): DeletePostResponse {
+  return {};
+}
+
+export const DeletePostResponse: MessageFns<DeletePostResponse> = {
+  encode(_: DeletePostResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeletePostResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeletePostResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<DeletePostResponse>): DeletePostResponse {
+    return DeletePostResponse.fromPartial(base ?? {});
+  },
+  fromPartial(_: DeepPartial<DeletePostResponse>): DeletePostResponse {
+    const message = createBaseDeletePostResponse();
+    return message;
+  },
+};
+
+function createBaseListPostHistoryRequest(): ListPostHistoryRequest {
+  return { postId: "", pageSize: 0, pageToken: "" };
+}
+
+export const ListPostHistoryRequest: MessageFns<ListPostHistoryRequest> = {
+  encode(message: ListPostHistoryRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.postId !== "") {
+      writer.uint32(10).string(message.postId);
+    }
+    if (message.pageSize !== 0) {
+      writer.uint32(16).int32(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      writer.uint32(26).string(message.pageToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListPostHistoryRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListPostHistoryRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.postId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.pageSize = reader.int32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.pageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<ListPostHistoryRequest>): ListPostHistoryRequest {
+    return ListPostHistoryRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ListPostHistoryRequest>): ListPostHistoryRequest {
+    const message = createBaseListPostHistoryRequest();
+    message.postId = object.postId ?? "";
+    message.pageSize = object.pageSize ?? 0;
+    message.pageToken = object.pageToken ?? "";
+    return message;
+  },
+};
+
+function createBaseListPostHistoryResponse(): ListPostHistoryResponse {
+  return { revisions: [], nextPageToken: "" };
+}
+
+export const ListPostHistoryResponse: MessageFns<ListPostHistoryResponse> = {
+  encode(message: ListPostHistoryResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.revisions) {
+      PostRevision.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.nextPageToken !== "") {
+      writer.uint32(18).string(message.nextPageToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListPostHistoryResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListPostHistoryResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.revisions.push(PostRevision.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.nextPageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<ListPostHistoryResponse>): ListPostHistoryResponse {
+    return ListPostHistoryResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ListPostHistoryResponse>): ListPostHistoryResponse {
+    const message = createBaseListPostHistoryResponse();
+    message.revisions = object.revisions?.map((e) => PostRevision.fromPartial(e)) || [];
+    message.nextPageToken = object.nextPageToken ?? "";
+    return message;
+  },
+};
+
+function createBaseListUserPostsRequest(): ListUserPostsRequest {
+  return { username: "", pageSize: 0, pageToken: "" };
+}
+
+export const ListUserPostsRequest: MessageFns<ListUserPostsRequest> = {
+  encode(message: ListUserPostsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.username !== "") {
+      writer.uint32(10).string(message.username);
+    }
+    if (message.pageSize !== 0) {
+      writer.uint32(16).int32(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      writer.uint32(26).string(message.pageToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListUserPostsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListUserPostsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.username = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.pageSize = reader.int32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.pageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<ListUserPostsRequest>): ListUserPostsRequest {
+    return ListUserPostsRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ListUserPostsRequest>): ListUserPostsRequest {
+    const message = createBaseListUserPostsRequest();
+    message.username = object.username ?? "";
+    message.pageSize = object.pageSize ?? 0;
+    message.pageToken = object.pageToken ?? "";
+    return message;
+  },
+};
+
+function createBaseListUserPostsResponse(): ListUserPostsResponse {
+  return { items: [], nextPageToken: "" };
+}
+
+export const ListUserPostsResponse: MessageFns<ListUserPostsResponse> = {
+  encode(message: ListUserPostsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.items) {
+      TimelineItem.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.nextPageToken !== "") {
+      writer.uint32(18).string(message.nextPageToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListUserPostsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListUserPostsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.items.push(TimelineItem.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.nextPageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<ListUserPostsResponse>): ListUserPostsResponse {
+    return ListUserPostsResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ListUserPostsResponse>): ListUserPostsResponse {
+    const message = createBaseListUserPostsResponse();
+    message.items = object.items?.map((e) => TimelineItem.fromPartial(e)) || [];
+    message.nextPageToken = object.nextPageToken ?? "";
+    return message;
+  },
+};
+
+function createBaseGetHomeTimelineRequest(): GetHomeTimelineRequest {
+  return { pageSize: 0, pageToken: "" };
+}
+
+export const GetHomeTimelineRequest: MessageFns<GetHomeTimelineRequest> = {
+  encode(message: GetHomeTimelineRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.pageSize !== 0) {
+      writer.uint32(8).int32(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      writer.uint32(18).string(message.pageToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetHomeTimelineRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetHomeTimelineRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.pageSize = reader.int32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.pageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<GetHomeTimelineRequest>): GetHomeTimelineRequest {
+    return GetHomeTimelineRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<GetHomeTimelineRequest>): GetHomeTimelineRequest {
+    const message = createBaseGetHomeTimelineRequest();
+    message.pageSize = object.pageSize ?? 0;
+    message.pageToken = object.pageToken ?? "";
+    return message;
+  },
+};
+
+function createBaseGetHomeTimelineResponse(): GetHomeTimelineResponse {
+  return { items: [], nextPageToken: "" };
+}
+
+export const GetHomeTimelineResponse: MessageFns<GetHomeTimelineResponse> = {
+  encode(message: GetHomeTimelineResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.items) {
+      TimelineItem.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.nextPageToken !== "") {
+      writer.uint32(18).string(message.nextPageToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetHomeTimelineResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetHomeTimelineResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.items.push(TimelineItem.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.nextPageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<GetHomeTimelineResponse>): GetHomeTimelineResponse {
+    return GetHomeTimelineResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<GetHomeTimelineResponse>): GetHomeTimelineResponse {
+    const message = createBaseGetHomeTimelineResponse();
+    message.items = object.items?.map((e) => TimelineItem.fromPartial(e)) || [];
+    message.nextPageToken = object.nextPageToken ?? "";
+    return message;
+  },
+};
+
+/**
+ * Posts and timelines. Every method acts as the user of the access token in the
+ * `authorization` metadata; GetPost and ListUserPosts also answer without one (public
+ * posts only). Create methods honour an `idempotency-key` metadata entry: the same key
+ * and request within 24 hours return the first answer and create nothing new.
+ */
 export type PostServiceDefinition = typeof PostServiceDefinition;
 export const PostServiceDefinition = {
   name: "PostService",
@@ -283,6 +985,50 @@ export const PostServiceDefinition = {
       responseStream: false,
       options: { idempotencyLevel: "NO_SIDE_EFFECTS" },
     },
+    /** The author only. The replaced text goes into the post's history. */
+    updatePost: {
+      name: "UpdatePost",
+      requestType: UpdatePostRequest as typeof UpdatePostRequest,
+      requestStream: false,
+      responseType: UpdatePostResponse as typeof UpdatePostResponse,
+      responseStream: false,
+      options: {},
+    },
+    /** The author only. Takes the post's comments, likes and shares with it. */
+    deletePost: {
+      name: "DeletePost",
+      requestType: DeletePostRequest as typeof DeletePostRequest,
+      requestStream: false,
+      responseType: DeletePostResponse as typeof DeletePostResponse,
+      responseStream: false,
+      options: {},
+    },
+    listPostHistory: {
+      name: "ListPostHistory",
+      requestType: ListPostHistoryRequest as typeof ListPostHistoryRequest,
+      requestStream: false,
+      responseType: ListPostHistoryResponse as typeof ListPostHistoryResponse,
+      responseStream: false,
+      options: { idempotencyLevel: "NO_SIDE_EFFECTS" },
+    },
+    /** A user's posts and shares, newest first, as the caller may see them. */
+    listUserPosts: {
+      name: "ListUserPosts",
+      requestType: ListUserPostsRequest as typeof ListUserPostsRequest,
+      requestStream: false,
+      responseType: ListUserPostsResponse as typeof ListUserPostsResponse,
+      responseStream: false,
+      options: { idempotencyLevel: "NO_SIDE_EFFECTS" },
+    },
+    /** The caller's own posts and the posts and shares of the users they follow, newest first. */
+    getHomeTimeline: {
+      name: "GetHomeTimeline",
+      requestType: GetHomeTimelineRequest as typeof GetHomeTimelineRequest,
+      requestStream: false,
+      responseType: GetHomeTimelineResponse as typeof GetHomeTimelineResponse,
+      responseStream: false,
+      options: { idempotencyLevel: "NO_SIDE_EFFECTS" },
+    },
   },
 } as const;
 
@@ -292,6 +1038,30 @@ export interface PostServiceImplementation<CallContextExt = {}> {
     context: CallContext & CallContextExt,
   ): Promise<DeepPartial<CreatePostResponse>>;
   getPost(request: GetPostRequest, context: CallContext & CallContextExt): Promise<DeepPartial<GetPostResponse>>;
+  /** The author only. The replaced text goes into the post's history. */
+  updatePost(
+    request: UpdatePostRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<UpdatePostResponse>>;
+  /** The author only. Takes the post's comments, likes and shares with it. */
+  deletePost(
+    request: DeletePostRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<DeletePostResponse>>;
+  listPostHistory(
+    request: ListPostHistoryRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<ListPostHistoryResponse>>;
+  /** A user's posts and shares, newest first, as the caller may see them. */
+  listUserPosts(
+    request: ListUserPostsRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<ListUserPostsResponse>>;
+  /** The caller's own posts and the posts and shares of the users they follow, newest first. */
+  getHomeTimeline(
+    request: GetHomeTimelineRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<GetHomeTimelineResponse>>;
 }
 
 export interface PostServiceClient<CallOptionsExt = {}> {
@@ -300,6 +1070,30 @@ export interface PostServiceClient<CallOptionsExt = {}> {
     options?: CallOptions & CallOptionsExt,
   ): Promise<CreatePostResponse>;
   getPost(request: DeepPartial<GetPostRequest>, options?: CallOptions & CallOptionsExt): Promise<GetPostResponse>;
+  /** The author only. The replaced text goes into the post's history. */
+  updatePost(
+    request: DeepPartial<UpdatePostRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<UpdatePostResponse>;
+  /** The author only. Takes the post's comments, likes and shares with it. */
+  deletePost(
+    request: DeepPartial<DeletePostRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<DeletePostResponse>;
+  listPostHistory(
+    request: DeepPartial<ListPostHistoryRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<ListPostHistoryResponse>;
+  /** A user's posts and shares, newest first, as the caller may see them. */
+  listUserPosts(
+    request: DeepPartial<ListUserPostsRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<ListUserPostsResponse>;
+  /** The caller's own posts and the posts and shares of the users they follow, newest first. */
+  getHomeTimeline(
+    request: DeepPartial<GetHomeTimelineRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<GetHomeTimelineResponse>;
 }
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;
@@ -307,6 +1101,7 @@ type Builtin = Date | Function | Uint8Array | string | number | boolean | undefi
 export type DeepPartial<T> = T extends Builtin ? T
   : T extends globalThis.Array<infer U> ? globalThis.Array<DeepPartial<U>>
   : T extends ReadonlyArray<infer U> ? ReadonlyArray<DeepPartial<U>>
+  : T extends { $case: string; value: unknown } ? { $case: T["$case"]; value?: DeepPartial<T["value"]> }
   : T extends {} ? { [K in keyof T]?: DeepPartial<T[K]> }
   : Partial<T>;
 
