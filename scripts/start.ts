@@ -113,7 +113,15 @@ async function main(): Promise<void> {
     const keys = await signingKeys();
     const local = (port: string) => `127.0.0.1:${port}`;
     const services: ServiceSpec[] = [
-      { name: 'user-service', database: 'wren_users', env: { GRPC_PORT: ports.user, JWT_PRIVATE_KEYS: keys } },
+      {
+        name: 'user-service',
+        database: 'wren_users',
+        env: {
+          GRPC_PORT: ports.user,
+          JWT_PRIVATE_KEYS: keys,
+          OUTBOX_SUBSCRIBERS: `post-service=${local(ports.post)}`,
+        },
+      },
       { name: 'post-service', database: 'wren_posts', env: { GRPC_PORT: ports.post } },
       { name: 'notification-service', database: 'wren_notifications', env: { GRPC_PORT: ports.notification } },
       {

@@ -14,5 +14,6 @@ export * from './grpc/server.js';
 export * from './ids.js';
 export * from './lifecycle.js';
 export * from './logger.js';
+export * from './outbox/index.js';
 export * from './process-alive.js';
 export * from './service.js';

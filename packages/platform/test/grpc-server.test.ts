@@ -15,11 +15,24 @@ import {
   methodPath,
   type RunningService,
   requireUser,
+  SERVICE_TOKEN_AUDIENCE,
+  SERVICE_TOKEN_TYPE,
   startGrpcService,
   type WrenCallContextExt,
 } from '../src/index.js';
 
 const publicOf = ({ d: _d, ...key }: JWK) => key;
+
+async function serviceToken(key: JWK, service: string): Promise<string> {
+  return new SignJWT({})
+    .setProtectedHeader({ alg: 'EdDSA', kid: key.kid, typ: SERVICE_TOKEN_TYPE })
+    .setIssuer('wren')
+    .setAudience(SERVICE_TOKEN_AUDIENCE)
+    .setSubject(service)
+    .setIssuedAt()
+    .setExpirationTime('5m')
+    .sign(await importJWK(key, 'EdDSA'));
+}
 
 async function accessToken(key: JWK): Promise<string> {
   return new SignJWT({ sid: 'session-1' })
@@ -53,10 +66,18 @@ describe('gRPC service bootstrap', () => {
     },
     async getProfile(request, context) {
       if (request.username === 'crash') throw new Error('database password is hunter2');
-      return { profile: { username: request.username, id: context.caller?.userId ?? 'anonymous' } };
+      return {
+        profile: {
+          username: request.username,
+          id: context.caller?.kind === 'user' ? context.caller.userId : 'anonymous',
+        },
+      };
     },
     getMe: unused,
-    getUserSummaries: unused,
+    async getUserSummaries(_request, context) {
+      const caller = context.caller;
+      return { users: [{ id: caller?.kind === 'service' ? `service:${caller.service}` : 'not a service' }] };
+    },
   };
 
   beforeAll(async () => {
@@ -82,6 +103,7 @@ describe('gRPC service bootstrap', () => {
           fetchKeys: async () => keys.keys.map(publicOf),
         }),
         publicMethods: new Set([methodPath(ProfileServiceDefinition, 'getProfile')]),
+        serviceMethods: new Set([methodPath(ProfileServiceDefinition, 'getUserSummaries')]),
       },
       register: (server) => server.add(ProfileServiceDefinition, impl),
     });
@@ -106,6 +128,17 @@ describe('gRPC service bootstrap', () => {
       { metadata: Metadata({ authorization: `Bearer ${token}` }) },
     );
     expect(withToken.profile?.id).toBe('user-1');
+  });
+
+  it('lets only service credentials call service methods, and never accepts them elsewhere', async () => {
+    const profiles = clients.client(ProfileServiceDefinition, address);
+    const key = (await testSigningKeys()).keys[0] as JWK;
+    const asService = { metadata: Metadata({ authorization: `Bearer ${await serviceToken(key, 'user-service')}` }) };
+    const asUser = { metadata: Metadata({ authorization: `Bearer ${await accessToken(key)}` }) };
+    expect((await profiles.getUserSummaries({}, asService)).users[0]?.id).toBe('service:user-service');
+    await expect(profiles.getUserSummaries({}, asUser)).rejects.toMatchObject({ code: Status.PERMISSION_DENIED });
+    await expect(profiles.getUserSummaries({})).rejects.toMatchObject({ code: Status.UNAUTHENTICATED });
+    await expect(profiles.updateMe({ bio: 'x' }, asService)).rejects.toMatchObject({ code: Status.UNAUTHENTICATED });
   });
 
   it('turns an unexpected error into INTERNAL without leaking its message', async () => {

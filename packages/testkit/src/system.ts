@@ -8,6 +8,7 @@ import { readNotificationServiceConfig, startNotificationService } from '@wren/n
 import { createLogger } from '@wren/platform';
 import { readPostServiceConfig, startPostService } from '@wren/post-service';
 import { createTestDatabase } from './databases.js';
+import { freePort } from './free-port.js';
 import { quiet, startUserServiceForTest } from './user-service.js';
 
 type Env = Record<string, string | undefined>;
@@ -32,11 +33,19 @@ export interface TestSystem {
 export async function startSystem(options: SystemOptions = {}): Promise<TestSystem> {
   const started: { stop(): Promise<void> }[] = [];
   try {
-    const user = await startUserServiceForTest({ env: { ...options.env, ...options.userServiceEnv } });
+    // post-service's port is chosen first: user-service's outbox relay delivers to it.
+    const postPort = await freePort();
+    const user = await startUserServiceForTest({
+      env: { OUTBOX_SUBSCRIBERS: `post-service=127.0.0.1:${postPort}`, ...options.env, ...options.userServiceEnv },
+    });
     started.push(user.service);
     const common = { ...quiet, GRPC_HOST: '127.0.0.1', GRPC_PORT: '0', USER_SERVICE_ADDR: user.addr, ...options.env };
 
-    const postConfig = readPostServiceConfig({ ...common, DATABASE_URL: await createTestDatabase('posts') });
+    const postConfig = readPostServiceConfig({
+      ...common,
+      GRPC_PORT: String(postPort),
+      DATABASE_URL: await createTestDatabase('posts'),
+    });
     const post = await startPostService(postConfig, createLogger('post-service', postConfig.logLevel));
     started.push(post);
 

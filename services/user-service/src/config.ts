@@ -4,13 +4,17 @@ import {
   type PrivateJwkSet,
   readBaseServiceConfig,
   readConfig,
+  readOutboxSubscribers,
   readTokenConfig,
+  type SubscriberAddress,
   type TokenConfig,
 } from '@wren/platform';
 
 export interface UserServiceConfig extends BaseServiceConfig {
   /** How often ended sessions older than a week are deleted. */
   sessionPurgeIntervalMs: number;
+  /** The services that receive user-service's events (follows, profiles, deletions). */
+  outboxSubscribers: SubscriberAddress[];
   tokens: TokenConfig & {
     /** Private Ed25519 JWKs; all are published in the JWKS, `activeKid` signs. */
     signingKeys: PrivateJwkSet;
@@ -53,6 +57,7 @@ export function readUserServiceConfig(env: Record<string, string | undefined> = 
     return {
       ...readBaseServiceConfig(reader, { grpcPort: 50051 }),
       sessionPurgeIntervalMs: reader.int('SESSION_PURGE_INTERVAL_MS', { default: 3_600_000, min: 1000 }),
+      outboxSubscribers: readOutboxSubscribers(reader),
       tokens: {
         ...readTokenConfig(reader),
         signingKeys,

@@ -1,7 +1,8 @@
-import { createLogger, type Logger, type RunningService, startGrpcService } from '@wren/platform';
+import { createLogger, type Logger, type OutboxRelay, type RunningService, startGrpcService } from '@wren/platform';
 import type { UserServiceConfig } from './config.js';
 import { createUserServiceContext } from './context.js';
 import { migrations } from './db/migrations/index.js';
+import { startUserEventRelay } from './domain/event-relay.js';
 import { startSessionJanitor } from './domain/session-janitor.js';
 import { publicMethods, registerRpc } from './rpc/index.js';
 
@@ -11,13 +12,20 @@ export async function startUserService(
 ): Promise<RunningService> {
   const context = await createUserServiceContext(config, logger);
   const janitor = startSessionJanitor(context.database.db, logger, config.sessionPurgeIntervalMs);
-  return startGrpcService({
+  let relay: OutboxRelay | undefined;
+  const service = await startGrpcService({
     config,
     logger,
     database: context.database,
     migrations,
     auth: { verifier: context.tokens.verifier, publicMethods },
     register: (server) => registerRpc(server, context),
-    release: () => janitor.stop(),
+    release: async () => {
+      await relay?.stop();
+      await janitor.stop();
+    },
   });
+  // After migrations: the relay reads the outbox they create.
+  relay = startUserEventRelay(context, logger);
+  return service;
 }

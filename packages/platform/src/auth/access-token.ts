@@ -3,9 +3,20 @@
  * accepts a token uses this one verifier: the gateway, and each service behind it, so that
  * reaching a service port is never enough to act as someone.
  */
-import { type CryptoKey, errors, importJWK, type JWK, type JWTHeaderParameters, jwtVerify } from 'jose';
+import {
+  type CryptoKey,
+  decodeProtectedHeader,
+  errors,
+  importJWK,
+  type JWK,
+  type JWTHeaderParameters,
+  jwtVerify,
+} from 'jose';
 
 export const ACCESS_TOKEN_TYPE = 'at+jwt';
+/** Service credentials: what a service sends when it calls another on its own behalf. */
+export const SERVICE_TOKEN_TYPE = 'wren-svc+jwt';
+export const SERVICE_TOKEN_AUDIENCE = 'wren-services';
 
 export interface AccessTokenClaims {
   userId: string;
@@ -33,8 +44,16 @@ export class InvalidTokenError extends Error {
   }
 }
 
+export interface ServiceTokenClaims {
+  service: string;
+  expiresAt: number;
+}
+
 export interface AccessTokenVerifier {
+  /** A user's access token; service credentials are refused here. */
   verify(token: string): Promise<AccessTokenClaims>;
+  /** A service credential (typ wren-svc+jwt, aud wren-services); user tokens are refused here. */
+  verifyService(token: string): Promise<ServiceTokenClaims>;
 }
 
 export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): AccessTokenVerifier {
@@ -75,33 +94,49 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
     return key;
   };
 
+  const check = async (token: string, typ: string, audience: string) => {
+    if (typeof token !== 'string' || token.split('.').length !== 3) {
+      throw new InvalidTokenError('token is malformed', 'malformed');
+    }
+    try {
+      const { payload } = await jwtVerify(token, keyFor, {
+        issuer: options.issuer,
+        audience,
+        algorithms: ['EdDSA'],
+        typ,
+        requiredClaims: ['sub', 'exp', 'iat'],
+        currentDate: new Date(now()),
+      });
+      if (typeof payload.sub !== 'string') throw new InvalidTokenError('token claims are malformed', 'invalid');
+      return payload as typeof payload & { sub: string; exp: number };
+    } catch (error) {
+      if (error instanceof InvalidTokenError) throw error;
+      if (error instanceof errors.JWTExpired) throw new InvalidTokenError('token has expired', 'expired');
+      if (error instanceof errors.JOSEError) throw new InvalidTokenError(`token is invalid (${error.code})`, 'invalid');
+      throw error;
+    }
+  };
+
   return {
     async verify(token) {
-      if (typeof token !== 'string' || token.split('.').length !== 3) {
-        throw new InvalidTokenError('token is malformed', 'malformed');
-      }
-      try {
-        const { payload } = await jwtVerify(token, keyFor, {
-          issuer: options.issuer,
-          audience: options.audience,
-          algorithms: ['EdDSA'],
-          typ: ACCESS_TOKEN_TYPE,
-          requiredClaims: ['sub', 'sid', 'exp', 'iat'],
-          currentDate: new Date(now()),
-        });
-        if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string') {
-          throw new InvalidTokenError('token claims are malformed', 'invalid');
-        }
-        return { userId: payload.sub, sessionId: payload.sid, expiresAt: (payload.exp as number) * 1000 };
-      } catch (error) {
-        if (error instanceof InvalidTokenError) throw error;
-        if (error instanceof errors.JWTExpired) throw new InvalidTokenError('token has expired', 'expired');
-        if (error instanceof errors.JOSEError)
-          throw new InvalidTokenError(`token is invalid (${error.code})`, 'invalid');
-        throw error;
-      }
+      const payload = await check(token, ACCESS_TOKEN_TYPE, options.audience);
+      if (typeof payload.sid !== 'string') throw new InvalidTokenError('token claims are malformed', 'invalid');
+      return { userId: payload.sub, sessionId: payload.sid, expiresAt: payload.exp * 1000 };
+    },
+    async verifyService(token) {
+      const payload = await check(token, SERVICE_TOKEN_TYPE, SERVICE_TOKEN_AUDIENCE);
+      return { service: payload.sub, expiresAt: payload.exp * 1000 };
     },
   };
+}
+
+/** The `typ` a token claims, read without verifying it: only to pick the verification path. */
+export function claimedTokenType(token: string): string | undefined {
+  try {
+    return decodeProtectedHeader(token).typ;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Reads `Bearer <token>` from an authorization header or gRPC metadata value. */

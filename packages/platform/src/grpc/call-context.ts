@@ -10,7 +10,13 @@ export interface UserCaller {
   token: string;
 }
 
-export type Caller = UserCaller;
+/** Another Wren service acting on its own behalf (an outbox relay, say). */
+export interface ServiceCaller {
+  kind: 'service';
+  service: string;
+}
+
+export type Caller = UserCaller | ServiceCaller;
 
 /** What every Wren RPC handler receives next to the nice-grpc CallContext. */
 export interface WrenCallContextExt {

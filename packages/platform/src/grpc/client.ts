@@ -13,7 +13,7 @@ import {
   createClientFactory,
 } from 'nice-grpc';
 import { type DeadlineOptions, deadlineMiddleware } from 'nice-grpc-client-middleware-deadline';
-import { retryMiddleware } from 'nice-grpc-client-middleware-retry';
+import { type RetryOptions, retryMiddleware } from 'nice-grpc-client-middleware-retry';
 import { Status } from 'nice-grpc-common';
 import { errorDetailsClientMiddleware } from 'nice-grpc-error-details';
 
@@ -38,8 +38,11 @@ function channelFor(address: string): Channel {
   });
 }
 
+/** Per-call options every Wren client understands, besides metadata and signal. */
+export type WrenCallOptions = DeadlineOptions & RetryOptions;
+
 export interface ClientPool {
-  client<Def extends CompatServiceDefinition>(definition: Def, address: string): Client<Def>;
+  client<Def extends CompatServiceDefinition>(definition: Def, address: string): Client<Def, WrenCallOptions>;
   close(): void;
 }
 
@@ -59,7 +62,7 @@ export function createClientPool(options: ClientOptions): ClientPool {
       }
       return factory.create(definition, channel, {
         '*': { retryMaxAttempts: options.retryMaxAttempts ?? 2, retryableStatuses: [Status.UNAVAILABLE] },
-      }) as unknown as Client<typeof definition>;
+      }) as unknown as Client<typeof definition, WrenCallOptions>;
     },
     close() {
       for (const channel of channels.values()) channel.close();

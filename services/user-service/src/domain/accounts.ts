@@ -16,6 +16,7 @@ import {
   updatePasswordHash,
 } from '../db/queries/users.js';
 import type { SessionOrigin } from './client-info.js';
+import { publish, userEvents } from './events.js';
 import { hashPassword, verifyAgainstNothing, verifyPassword } from './passwords.js';
 import { openSession, type SessionGrant } from './sessions.js';
 import {
@@ -46,6 +47,7 @@ export async function register(ctx: UserServiceContext, input: Registration, ori
         email: registration.email,
         passwordHash,
       });
+      await publish(trx, userEvents.registered(user));
       return { user, grant: await openSession(ctx, trx, user.id, origin) };
     });
   } catch (error) {
@@ -121,6 +123,7 @@ export async function deleteAccount(ctx: UserServiceContext, caller: UserCaller,
     if (currentHash === undefined) return 'gone';
     if (!isPlausiblePassword(password) || !(await verifyPassword(currentHash, password))) return 'wrong';
     await deleteUser(trx, caller.userId);
+    await publish(trx, userEvents.deleted(caller.userId));
     return 'deleted';
   });
   if (outcome === 'gone') throw unauthenticated(SESSION_ENDED, 'SESSION_ENDED');

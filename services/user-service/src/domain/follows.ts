@@ -5,6 +5,7 @@ import { isForeignKeyViolation } from '../db/pg-errors.js';
 import { deleteFollow, insertFollow } from '../db/queries/follows.js';
 import type { ProfileRow } from '../db/queries/users.js';
 import type { UserDatabase } from '../db/schema.js';
+import { publish, userEvents } from './events.js';
 import { profileByUsername } from './profiles.js';
 
 /** CheckFollows answers for services that render many items at once; bounded all the same. */
@@ -16,7 +17,12 @@ export async function followUser(db: Kysely<UserDatabase>, caller: UserCaller, u
   if (followee.id === caller.userId)
     throw invalidArgument({ field: 'username', description: 'cannot follow yourself' });
   try {
-    if (!(await insertFollow(db, caller.userId, followee.id))) return followee;
+    const followed = await db.transaction().execute(async (trx) => {
+      if (!(await insertFollow(trx, caller.userId, followee.id))) return false;
+      await publish(trx, userEvents.followed(caller.userId, followee.id, new Date()));
+      return true;
+    });
+    if (!followed) return followee;
   } catch (error) {
     // The account was deleted between the look-up and the insert.
     if (isForeignKeyViolation(error)) throw notFound('user not found', 'USER_NOT_FOUND');
@@ -33,6 +39,11 @@ export async function unfollowUser(
   username: string,
 ): Promise<ProfileRow> {
   const followee = await profileByUsername(db, username, caller.userId);
-  if (!(await deleteFollow(db, caller.userId, followee.id))) return followee;
+  const unfollowed = await db.transaction().execute(async (trx) => {
+    if (!(await deleteFollow(trx, caller.userId, followee.id))) return false;
+    await publish(trx, userEvents.unfollowed(caller.userId, followee.id));
+    return true;
+  });
+  if (!unfollowed) return followee;
   return profileByUsername(db, followee.username, caller.userId);
 }

@@ -1,8 +1,9 @@
 /** Finding users by what clients know them by: a username in a path, or a batch of ids. */
 import { FieldErrors, invalidArgument, isUuid, notFound } from '@wren/platform';
 import type { Kysely } from 'kysely';
-import { findProfile, type ProfileRow } from '../db/queries/users.js';
+import { findProfile, type ProfileChanges, type ProfileRow, type UserRow, updateProfile } from '../db/queries/users.js';
 import type { UserDatabase } from '../db/schema.js';
+import { publish, userEvents } from './events.js';
 import { normalizeUsername } from './validation.js';
 
 export const MAX_SUMMARY_IDS = 100;
@@ -38,4 +39,17 @@ export function summaryKeys(
   errors.throwIfAny();
   const names = usernames.map(normalizeUsername).filter((name): name is string => name !== undefined);
   return { ids: [...new Set(userIds)], usernames: [...new Set(names)] };
+}
+
+/** Applies a checked patch and tells other services (they show names and avatars next to content). */
+export async function updateOwnProfile(
+  db: Kysely<UserDatabase>,
+  userId: string,
+  changes: ProfileChanges,
+): Promise<UserRow | undefined> {
+  return db.transaction().execute(async (trx) => {
+    const user = await updateProfile(trx, userId, changes, new Date());
+    if (user) await publish(trx, userEvents.profileUpdated(user));
+    return user;
+  });
 }

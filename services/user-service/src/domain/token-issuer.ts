@@ -9,6 +9,8 @@ import {
   type AccessTokenVerifier,
   createAccessTokenVerifier,
   type PrivateJwkSet,
+  SERVICE_TOKEN_AUDIENCE,
+  SERVICE_TOKEN_TYPE,
   uuidv7,
 } from '@wren/platform';
 import { type CryptoKey, importJWK, type JWK, SignJWT } from 'jose';
@@ -16,9 +18,13 @@ import type { UserServiceConfig } from '../config.js';
 
 export interface TokenIssuer {
   signAccessToken(userId: string, sessionId: string): Promise<{ token: string; expiresIn: number }>;
+  /** A short-lived credential for calling other services as `service` (the outbox relay). */
+  signServiceToken(service: string): Promise<string>;
   publicKeys(): Jwk[];
   verifier: AccessTokenVerifier;
 }
+
+const SERVICE_TOKEN_TTL_SECONDS = 300;
 
 function publicPart(key: JWK): Jwk {
   return { kid: key.kid ?? '', kty: 'OKP', crv: 'Ed25519', x: key.x ?? '', alg: 'EdDSA', use: 'sig' };
@@ -43,6 +49,17 @@ export async function createTokenIssuer(tokens: UserServiceConfig['tokens']): Pr
         .setExpirationTime(`${tokens.accessTokenTtlSeconds}s`)
         .sign(signingKey);
       return { token, expiresIn: tokens.accessTokenTtlSeconds };
+    },
+    signServiceToken(service) {
+      return new SignJWT({})
+        .setProtectedHeader({ alg: 'EdDSA', kid: tokens.activeKid, typ: SERVICE_TOKEN_TYPE })
+        .setIssuer(tokens.issuer)
+        .setAudience(SERVICE_TOKEN_AUDIENCE)
+        .setSubject(service)
+        .setJti(uuidv7())
+        .setIssuedAt()
+        .setExpirationTime(`${SERVICE_TOKEN_TTL_SECONDS}s`)
+        .sign(signingKey);
     },
     publicKeys: () => published,
     verifier: createAccessTokenVerifier({

@@ -1,9 +1,9 @@
 import type { ProfileServiceImplementation } from '@wren/contracts/user/v1/profile_service.js';
 import { unauthenticated, type WrenCallContextExt } from '@wren/platform';
 import type { UserServiceContext } from '../context.js';
-import { findUserById, findUserSummaries, updateProfile } from '../db/queries/users.js';
+import { findUserById, findUserSummaries } from '../db/queries/users.js';
 import { SESSION_ENDED } from '../domain/accounts.js';
-import { profileByUsername, summaryKeys } from '../domain/profiles.js';
+import { profileByUsername, summaryKeys, updateOwnProfile } from '../domain/profiles.js';
 import { validateProfilePatch } from '../domain/validation.js';
 import { activeCaller, optionalViewer } from './active-caller.js';
 import { toAccount, toProfile, toUserSummary } from './mappers.js';
@@ -24,7 +24,7 @@ export function profilesRpc(ctx: UserServiceContext): ProfileServiceImplementati
     async updateMe(request, context) {
       const caller = await activeCaller(ctx, context);
       const patch = validateProfilePatch(request);
-      const user = await updateProfile(db, caller.userId, patch, new Date());
+      const user = await updateOwnProfile(db, caller.userId, patch);
       if (!user) throw gone();
       return { account: toAccount(user) };
     },

@@ -1,0 +1,30 @@
+/** The producer side: events go into the outbox inside the transaction that made them true. */
+import type { Event } from '@wren/contracts/events/v1/events.js';
+import { Event as EventMessage } from '@wren/contracts/events/v1/events.js';
+import { type Kysely, sql } from 'kysely';
+import { uuidv7 } from '../ids.js';
+
+export const OUTBOX_CHANNEL = 'wren_outbox';
+
+/** An event to publish: its payload, nothing else (id, time and producer are filled in). */
+export type EventPayload = NonNullable<Event['payload']>;
+
+/**
+ * Writes the events to the outbox with `trx`, which must be the transaction of the change
+ * they describe: both commit, or neither. The NOTIFY, too, is only sent on commit.
+ */
+export async function publishEvents<Schema>(
+  trx: Kysely<Schema>,
+  producer: string,
+  payloads: EventPayload[],
+  now: Date = new Date(),
+): Promise<void> {
+  if (payloads.length === 0) return;
+  const rows = payloads.map((payload) => {
+    const event: Event = { id: uuidv7(now.getTime()), occurredAt: now, producer, payload };
+    return { id: event.id, type: payload.$case, bytes: Buffer.from(EventMessage.encode(event).finish()) };
+  });
+  const values = sql.join(rows.map((row) => sql`(${row.id}::uuid, ${row.type}, ${row.bytes})`));
+  await sql`INSERT INTO outbox (event_id, event_type, event) VALUES ${values}`.execute(trx);
+  await sql`SELECT pg_notify(${OUTBOX_CHANNEL}, '')`.execute(trx);
+}

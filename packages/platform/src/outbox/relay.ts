@@ -1,0 +1,184 @@
+/**
+ * The outbox relay: delivers a producer's outbox rows to each subscriber, in commit order,
+ * at least once. One relay process per subscriber delivers at a time (a session advisory
+ * lock elects it), so several replicas of a producer never deliver out of order. A NOTIFY
+ * on commit wakes it at once; a poll catches what a lost notification would miss.
+ * Consumers make at-least-once exactly-once by recording event ids (see consumer.ts).
+ */
+import { Event } from '@wren/contracts/events/v1/events.js';
+import type pg from 'pg';
+import type { Logger } from '../logger.js';
+import { OUTBOX_CHANNEL } from './publish.js';
+
+export interface OutboxSubscriber {
+  /** Stable name: the key of its delivery cursor. */
+  name: string;
+  /** Hands the events over; resolves when the subscriber has applied all of them. */
+  deliver(events: Event[]): Promise<void>;
+}
+
+export interface OutboxRelayOptions {
+  pool: pg.Pool;
+  subscribers: OutboxSubscriber[];
+  log: Logger;
+  batchSize?: number;
+  pollIntervalMs?: number;
+  maxBackoffMs?: number;
+  /** Delivered rows older than this are deleted once every subscriber has them. */
+  retentionMs?: number;
+}
+
+export interface OutboxRelay {
+  stop(): Promise<void>;
+}
+
+/** A stable 32-bit key for the subscriber's advisory lock. */
+function lockKey(name: string): number {
+  let hash = 0;
+  for (const char of `outbox:${name}`) hash = (Math.imul(hash, 31) + (char.codePointAt(0) ?? 0)) | 0;
+  return hash;
+}
+
+interface BatchRow {
+  id: string;
+  txid: string;
+  event: Buffer;
+}
+
+async function deliverBatch(
+  options: Required<Pick<OutboxRelayOptions, 'pool' | 'batchSize'>>,
+  subscriber: OutboxSubscriber,
+): Promise<number> {
+  const { rows } = await options.pool.query<BatchRow>(
+    `SELECT o.id, o.txid::text AS txid, o.event
+       FROM outbox o, outbox_cursors c
+      WHERE c.subscriber = $1
+        AND (o.txid, o.id) > (c.last_txid, c.last_id)
+        AND o.txid < pg_snapshot_xmin(pg_current_snapshot())
+      ORDER BY o.txid, o.id
+      LIMIT $2`,
+    [subscriber.name, options.batchSize],
+  );
+  if (rows.length === 0) return 0;
+  await subscriber.deliver(rows.map((row) => Event.decode(row.event)));
+  const last = rows[rows.length - 1] as BatchRow;
+  await options.pool.query(
+    'UPDATE outbox_cursors SET last_txid = $2::xid8, last_id = $3, updated_at = now() WHERE subscriber = $1',
+    [subscriber.name, last.txid, last.id],
+  );
+  return rows.length;
+}
+
+export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
+  const batchSize = options.batchSize ?? 100;
+  const pollIntervalMs = options.pollIntervalMs ?? 1000;
+  const maxBackoffMs = options.maxBackoffMs ?? 30_000;
+  const retentionMs = options.retentionMs ?? 24 * 3600 * 1000;
+  const { log, pool } = options;
+  const stopping = new AbortController();
+  const wakers = new Set<() => void>();
+  const wakeAll = () => {
+    for (const wake of wakers) wake();
+  };
+
+  // One dedicated connection: it LISTENs, and holds the subscribers' advisory locks, which
+  // PostgreSQL releases by itself if this process dies.
+  let session: pg.PoolClient | undefined;
+  const connect = async (): Promise<pg.PoolClient> => {
+    if (session) return session;
+    const client = await pool.connect();
+    client.on('notification', wakeAll);
+    client.on('error', (error) => {
+      log.warn({ err: error }, 'outbox relay lost its connection; reconnecting');
+      session = undefined;
+      client.release(true);
+    });
+    await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
+    session = client;
+    return client;
+  };
+
+  /** Resolves after `ms`, or sooner on a NOTIFY (when `wakeable`) or on stop. */
+  const pause = (ms: number, wakeable: boolean) =>
+    new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        wakers.delete(done);
+        stopping.signal.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      if (wakeable) wakers.add(done);
+      stopping.signal.addEventListener('abort', done, { once: true });
+    });
+
+  const runSubscriber = async (subscriber: OutboxSubscriber) => {
+    let failures = 0;
+    let leader = false;
+    while (!stopping.signal.aborted) {
+      try {
+        const client = await connect();
+        if (!leader) {
+          await pool.query('INSERT INTO outbox_cursors (subscriber) VALUES ($1) ON CONFLICT DO NOTHING', [
+            subscriber.name,
+          ]);
+          const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [
+            lockKey(subscriber.name),
+          ]);
+          leader = rows[0]?.locked ?? false;
+          if (!leader) {
+            await pause(pollIntervalMs * 5, false);
+            continue;
+          }
+          log.info({ subscriber: subscriber.name }, 'outbox relay delivering');
+        }
+        const delivered = await deliverBatch({ pool, batchSize }, subscriber);
+        failures = 0;
+        if (delivered < batchSize) await pause(pollIntervalMs, true);
+      } catch (error) {
+        if (stopping.signal.aborted) break;
+        if (!session) leader = false;
+        failures += 1;
+        // Exponential backoff with full jitter: a subscriber that is down is not hammered.
+        const backoff = Math.min(maxBackoffMs, 100 * 2 ** Math.min(failures, 16)) * (0.5 + Math.random() / 2);
+        log.warn(
+          { subscriber: subscriber.name, err: error, attempt: failures, retryInMs: Math.round(backoff) },
+          'outbox delivery failed; will retry',
+        );
+        await pause(backoff, false);
+      }
+    }
+  };
+
+  const pruneDelivered = async () => {
+    const names = options.subscribers.map((s) => s.name);
+    await pool
+      .query(
+        `DELETE FROM outbox o
+          USING (SELECT last_txid, last_id FROM outbox_cursors WHERE subscriber = ANY($1)
+                 ORDER BY last_txid, last_id LIMIT 1) slowest
+          WHERE (SELECT count(*) FROM outbox_cursors WHERE subscriber = ANY($1)) = $2
+            AND (o.txid, o.id) <= (slowest.last_txid, slowest.last_id)
+            AND o.created_at < now() - make_interval(secs => $3)`,
+        [names, names.length, retentionMs / 1000],
+      )
+      .catch((error: unknown) => log.warn({ err: error }, 'outbox prune failed'));
+  };
+  const pruneTimer = setInterval(() => void pruneDelivered(), Math.min(retentionMs, 3600_000));
+  pruneTimer.unref();
+
+  const loops = options.subscribers.map((subscriber) => runSubscriber(subscriber));
+
+  return {
+    async stop() {
+      stopping.abort();
+      clearInterval(pruneTimer);
+      await Promise.all(loops);
+      if (session) {
+        // Releasing the connection ends the session, and with it the advisory locks.
+        session.release(true);
+        session = undefined;
+      }
+    },
+  };
+}

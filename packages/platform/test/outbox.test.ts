@@ -1,0 +1,165 @@
+import type { Event } from '@wren/contracts/events/v1/events.js';
+import { Event as EventMessage } from '@wren/contracts/events/v1/events.js';
+import { createTestDatabase, eventually } from '@wren/testkit';
+import type { Kysely } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  applyEventOnce,
+  createDatabase,
+  createLogger,
+  createOutboxTables,
+  createProcessedEventsTable,
+  type Database,
+  type OutboxRelay,
+  publishEvents,
+  startOutboxRelay,
+} from '../src/index.js';
+
+const log = createLogger('outbox-test', 'silent');
+const followed = (followerId: string) =>
+  ({ $case: 'userFollowed', value: { followerId, followeeId: 'b', followedAt: new Date() } }) as const;
+const followerOf = (event: Event) => (event.payload?.$case === 'userFollowed' ? event.payload.value.followerId : '?');
+
+describe('transactional outbox and relay', () => {
+  let database: Database<unknown>;
+  let db: Kysely<unknown>;
+  const relays: OutboxRelay[] = [];
+
+  beforeAll(async () => {
+    database = createDatabase({ url: await createTestDatabase('outbox'), max: 6, applicationName: 'outbox-test' });
+    db = database.db;
+    await createOutboxTables(db);
+    await createProcessedEventsTable(db);
+  });
+  afterAll(async () => {
+    for (const relay of relays) await relay.stop();
+    await database.close();
+  });
+
+  const collect = (name: string, options: { failFirst?: number } = {}) => {
+    const received: Event[] = [];
+    let failures = options.failFirst ?? 0;
+    const relay = startOutboxRelay({
+      pool: database.pool,
+      log,
+      pollIntervalMs: 50,
+      maxBackoffMs: 100,
+      subscribers: [
+        {
+          name,
+          async deliver(events) {
+            if (failures > 0) {
+              failures -= 1;
+              throw new Error('subscriber down');
+            }
+            received.push(...events);
+          },
+        },
+      ],
+    });
+    relays.push(relay);
+    return { received, relay };
+  };
+
+  it('delivers committed events in commit order, and never those of a rolled-back transaction', async () => {
+    await db.transaction().execute((trx) => publishEvents(trx, 'test', [followed('order-1'), followed('order-2')]));
+    await db
+      .transaction()
+      .execute(async (trx) => {
+        await publishEvents(trx, 'test', [followed('rolled-back')]);
+        throw new Error('roll back');
+      })
+      .catch(() => {});
+    await db.transaction().execute((trx) => publishEvents(trx, 'test', [followed('order-3')]));
+
+    const { received } = collect('in-order');
+    await eventually(async () => received.length >= 3);
+    expect(received.map(followerOf)).toEqual(['order-1', 'order-2', 'order-3']);
+    expect(new Set(received.map((e) => e.id)).size).toBe(3);
+    expect(received[0]?.producer).toBe('test');
+  });
+
+  it('does not pass over a transaction that commits after a later one (no gaps)', async () => {
+    const { received } = collect('no-gaps');
+    await eventually(async () => received.length >= 3);
+    const before = received.length;
+
+    // A takes its transaction id and outbox id first but commits last; B commits in between.
+    const slow = await database.pool.connect();
+    await slow.query('BEGIN');
+    await slow.query('SELECT pg_current_xact_id()');
+    const slowEvent = EventMessage.encode({
+      id: '01900000-0000-7000-8000-00000000000a',
+      occurredAt: new Date(),
+      producer: 'test',
+      payload: followed('slow-A'),
+    }).finish();
+    await slow.query(`INSERT INTO outbox (event_id, event_type, event) VALUES ($1, 'userFollowed', $2)`, [
+      '01900000-0000-7000-8000-00000000000a',
+      Buffer.from(slowEvent),
+    ]);
+    await db.transaction().execute((trx) => publishEvents(trx, 'test', [followed('fast-B')]));
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(received.slice(before).map(followerOf)).toEqual([]);
+
+    await slow.query('COMMIT');
+    slow.release();
+    await eventually(async () => received.length >= before + 2);
+    expect(received.slice(before).map(followerOf)).toEqual(['slow-A', 'fast-B']);
+  });
+
+  it('retries a failing subscriber with backoff and loses nothing', async () => {
+    await db.transaction().execute((trx) => publishEvents(trx, 'test', [followed('retry-1')]));
+    const { received } = collect('flaky', { failFirst: 3 });
+    await eventually(async () => received.some((e) => followerOf(e) === 'retry-1'));
+    expect(received.filter((e) => followerOf(e) === 'retry-1')).toHaveLength(1);
+  });
+
+  it('lets only one relay deliver to a subscriber at a time', async () => {
+    const first = collect('single-leader');
+    const second = collect('single-leader');
+    await db.transaction().execute((trx) => publishEvents(trx, 'test', [followed('leader-1')]));
+    await eventually(async () => first.received.length + second.received.length >= 6);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const total = [...first.received, ...second.received].filter((e) => followerOf(e) === 'leader-1');
+    expect(total).toHaveLength(1);
+    expect(Math.min(first.received.length, second.received.length)).toBe(0);
+  });
+
+  it('applies a redelivered event only once', async () => {
+    let applied = 0;
+    const event: Event = {
+      id: '01900000-0000-7000-8000-0000000000ff',
+      occurredAt: new Date(),
+      producer: 'test',
+      payload: followed('once'),
+    };
+    const handlers = {
+      userFollowed: async () => {
+        applied += 1;
+      },
+    };
+    expect(await applyEventOnce(db, event, handlers)).toBe(true);
+    expect(await applyEventOnce(db, event, handlers)).toBe(false);
+    expect(applied).toBe(1);
+  });
+
+  it('records nothing when the handler fails, so the redelivery applies it', async () => {
+    const event: Event = {
+      id: '01900000-0000-7000-8000-0000000000fe',
+      occurredAt: new Date(),
+      producer: 'test',
+      payload: followed('fails-once'),
+    };
+    let calls = 0;
+    const handlers = {
+      userFollowed: async () => {
+        calls += 1;
+        if (calls === 1) throw new Error('transient');
+      },
+    };
+    await expect(applyEventOnce(db, event, handlers)).rejects.toThrow('transient');
+    expect(await applyEventOnce(db, event, handlers)).toBe(true);
+    expect(calls).toBe(2);
+  });
+});
