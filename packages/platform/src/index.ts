@@ -11,6 +11,7 @@ export * from './grpc/auth-middleware.js';
 export * from './grpc/call-context.js';
 export * from './grpc/client.js';
 export * from './grpc/server.js';
+export * from './idempotency/index.js';
 export * from './ids.js';
 export * from './lifecycle.js';
 export * from './logger.js';

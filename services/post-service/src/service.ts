@@ -1,36 +1,36 @@
 import {
-  createClientPool,
-  createDatabase,
   createLogger,
   createRemoteJwksVerifier,
   type Logger,
   type RunningService,
   startGrpcService,
+  startIdempotencySweeper,
 } from '@wren/platform';
 import type { PostServiceConfig } from './config.js';
+import { createPostServiceContext } from './context.js';
 import { migrations } from './db/migrations/index.js';
+import { publicMethods, registerRpc, serviceMethods } from './rpc/index.js';
 
-/** Serves health and migrates its database; posts, comments, likes and timelines come next. */
 export async function startPostService(
   config: PostServiceConfig,
   logger: Logger = createLogger('post-service', config.logLevel),
 ): Promise<RunningService> {
-  const clients = createClientPool({ defaultDeadlineMs: config.grpcDeadlineMs });
-  const database = createDatabase({
-    url: config.databaseUrl,
-    max: config.databasePoolMax,
-    applicationName: 'post-service',
-  });
+  const context = createPostServiceContext(config, logger);
+  const sweeper = startIdempotencySweeper(context.database.db, logger, config.idempotencySweepIntervalMs);
   return startGrpcService({
     config,
     logger,
-    database,
+    database: context.database,
     migrations,
     auth: {
-      verifier: createRemoteJwksVerifier(clients, config.userServiceAddr, config.tokens),
-      publicMethods: new Set(),
+      verifier: createRemoteJwksVerifier(context.clients, config.userServiceAddr, config.tokens),
+      publicMethods,
+      serviceMethods,
     },
-    register: () => {},
-    release: () => clients.close(),
+    register: (server) => registerRpc(server, context),
+    release: async () => {
+      await sweeper.stop();
+      context.clients.close();
+    },
   });
 }

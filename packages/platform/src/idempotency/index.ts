@@ -1,0 +1,4 @@
+export * from './key.js';
+export * from './run-idempotent.js';
+export * from './sweeper.js';
+export * from './table.js';

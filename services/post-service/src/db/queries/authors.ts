@@ -1,0 +1,57 @@
+/**
+ * Reads of the user replica (authors, follows). The single write, `insertAuthorIfMissing`,
+ * fills the gap while the event feed has not yet delivered a freshly registered user; it
+ * never overwrites a row, because a row from an event is at least as fresh.
+ */
+import type { Kysely } from 'kysely';
+import type { PostDatabase } from '../schema.js';
+
+export interface AuthorRow {
+  id: string;
+  username: string;
+  display_name: string;
+  avatar_url: string;
+}
+
+export async function findAuthorById(db: Kysely<PostDatabase>, id: string): Promise<AuthorRow | undefined> {
+  return db
+    .selectFrom('authors')
+    .select(['id', 'username', 'display_name', 'avatar_url'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+/** `username` is compared lower-cased; the replica stores usernames lower-case. */
+export async function findAuthorByUsername(db: Kysely<PostDatabase>, username: string): Promise<AuthorRow | undefined> {
+  return db
+    .selectFrom('authors')
+    .select(['id', 'username', 'display_name', 'avatar_url'])
+    .where('username', '=', username.toLowerCase())
+    .executeTakeFirst();
+}
+
+export async function findAuthorsByUsernames(
+  db: Kysely<PostDatabase>,
+  usernames: readonly string[],
+): Promise<{ id: string; username: string }[]> {
+  if (usernames.length === 0) return [];
+  return db.selectFrom('authors').select(['id', 'username']).where('username', 'in', usernames).execute();
+}
+
+export async function insertAuthorIfMissing(db: Kysely<PostDatabase>, author: AuthorRow): Promise<void> {
+  await db
+    .insertInto('authors')
+    .values(author)
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+}
+
+export async function isFollowing(db: Kysely<PostDatabase>, followerId: string, followeeId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('follows')
+    .select('follower_id')
+    .where('follower_id', '=', followerId)
+    .where('followee_id', '=', followeeId)
+    .executeTakeFirst();
+  return row !== undefined;
+}

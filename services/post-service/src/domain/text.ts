@@ -1,0 +1,61 @@
+/**
+ * The rules for user-written text (posts, comments, share quotes) and what is extracted
+ * from it. Length is counted in user-perceived characters (grapheme clusters), so an emoji
+ * family or an accented letter built from combining marks counts as one.
+ */
+
+export const MAX_TEXT_GRAPHEMES = 500;
+const MAX_HASHTAG_LENGTH = 100;
+
+const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+export function graphemeCount(text: string): number {
+  let count = 0;
+  for (const _ of segmenter.segment(text)) count += 1;
+  return count;
+}
+
+// Control characters other than the line feed: tabs, NUL, escape sequences, DEL, C1.
+const FORBIDDEN_CONTROL = /(?!\n)\p{Cc}/u;
+
+export type TextCheck = { ok: true; text: string } | { ok: false; problem: string };
+
+/**
+ * Normalises (NFC, CRLF → LF, trimmed) and checks a text. `optional` lets an empty text
+ * through (a share without a quote).
+ */
+export function checkText(raw: string, options: { optional?: boolean } = {}): TextCheck {
+  const text = raw.replace(/\r\n/g, '\n').normalize('NFC').trim();
+  if (text === '') {
+    if (options.optional && raw === '') return { ok: true, text: '' };
+    return { ok: false, problem: raw === '' ? 'must not be empty' : 'must not be only whitespace' };
+  }
+  if (FORBIDDEN_CONTROL.test(text)) return { ok: false, problem: 'must not contain control characters' };
+  if (graphemeCount(text) > MAX_TEXT_GRAPHEMES) {
+    return { ok: false, problem: `must be at most ${MAX_TEXT_GRAPHEMES} characters` };
+  }
+  return { ok: true, text };
+}
+
+// A mention is not part of a word or an e-mail address, and a longer name is not a mention
+// of its prefix.
+const MENTION = /(?<![\p{L}\p{N}_@])@([A-Za-z0-9_]{3,30})(?![\p{L}\p{N}_])/gu;
+const HASHTAG = /(?<![\p{L}\p{M}\p{N}_&#])#([\p{L}\p{M}\p{N}_]+)/gu;
+
+/** @names in order of first appearance, lower-cased (usernames are stored lower-case). */
+export function extractMentionNames(text: string): string[] {
+  const names = new Set<string>();
+  for (const match of text.matchAll(MENTION)) names.add((match[1] as string).toLowerCase());
+  return [...names];
+}
+
+/** #tags without '#', lower-cased, deduplicated, in order of first appearance. */
+export function extractHashtags(text: string): string[] {
+  const tags = new Set<string>();
+  for (const match of text.matchAll(HASHTAG)) {
+    const tag = (match[1] as string).toLowerCase();
+    // An over-long run is not a tag at all (rather than a truncated one).
+    if (tag.length <= MAX_HASHTAG_LENGTH) tags.add(tag);
+  }
+  return [...tags];
+}

@@ -1,0 +1,63 @@
+/**
+ * Home and user timelines: a page of feed rows, then every post and share on it loaded in
+ * two batch queries (see post-views.ts), whatever the page size.
+ */
+import { notFound } from '@wren/platform';
+import type { Kysely } from 'kysely';
+import { findAuthorByUsername } from '../db/queries/authors.js';
+import { actorFeedPage, type FeedRow, homeFeedPage } from '../db/queries/feed.js';
+import { loadPostViews, loadShareViews, type PostView, type ShareView } from '../db/queries/post-views.js';
+import type { PostDatabase } from '../db/schema.js';
+import { seesFollowersOnlyOf } from './visibility.js';
+
+export type TimelineEntry =
+  | { kind: 'post'; id: string; post: PostView }
+  | { kind: 'share'; id: string; share: ShareView; post: PostView };
+
+export async function hydrate(
+  db: Kysely<PostDatabase>,
+  rows: readonly FeedRow[],
+  viewerId: string | undefined,
+): Promise<TimelineEntry[]> {
+  const posts = await loadPostViews(db, [...new Set(rows.map((row) => row.post_id))], viewerId);
+  const shareIds = rows.flatMap((row) => (row.share_id ? [row.share_id] : []));
+  const shares = await loadShareViews(db, shareIds);
+  // A row whose post or share was deleted since the page was read is simply left out.
+  return rows.flatMap((row): TimelineEntry[] => {
+    const post = posts.get(row.post_id);
+    if (!post) return [];
+    if (!row.share_id) return [{ kind: 'post', id: row.id, post }];
+    const share = shares.get(row.share_id);
+    return share ? [{ kind: 'share', id: row.id, share, post }] : [];
+  });
+}
+
+/** Reads `limit + 1` rows so the caller can tell whether another page follows. */
+export async function homeTimeline(
+  db: Kysely<PostDatabase>,
+  viewerId: string,
+  limit: number,
+  afterId: string | undefined,
+): Promise<{ rows: FeedRow[]; entries: TimelineEntry[] }> {
+  const rows = await homeFeedPage(db, viewerId, limit + 1, afterId);
+  return { rows, entries: await hydrate(db, rows.slice(0, limit), viewerId) };
+}
+
+export async function userTimeline(
+  db: Kysely<PostDatabase>,
+  viewerId: string | undefined,
+  username: string,
+  limit: number,
+  afterId: string | undefined,
+): Promise<{ rows: FeedRow[]; entries: TimelineEntry[] }> {
+  const author = await findAuthorByUsername(db, username);
+  if (!author) throw notFound('user not found', 'USER_NOT_FOUND');
+  const rows = await actorFeedPage(
+    db,
+    author.id,
+    await seesFollowersOnlyOf(db, viewerId, author.id),
+    limit + 1,
+    afterId,
+  );
+  return { rows, entries: await hydrate(db, rows.slice(0, limit), viewerId) };
+}

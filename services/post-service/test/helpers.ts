@@ -1,0 +1,162 @@
+/**
+ * What the post-service suites share: a real user-service (for tokens and the author
+ * fallback) and a real post-service on free ports, clients, users, and direct SQL to seed
+ * the user replica the way the event consumer will.
+ */
+import { CommentServiceDefinition } from '@wren/contracts/post/v1/comment_service.js';
+import { Visibility } from '@wren/contracts/post/v1/post.js';
+import { PostServiceDefinition } from '@wren/contracts/post/v1/post_service.js';
+import { ReactionServiceDefinition } from '@wren/contracts/post/v1/reaction_service.js';
+import { AuthServiceDefinition } from '@wren/contracts/user/v1/auth_service.js';
+import { createClientPool, createLogger, type Status } from '@wren/platform';
+import { createTestDatabase } from '@wren/testkit';
+import { quiet, startUserServiceForTest } from '@wren/testkit/user-service';
+import { Kysely, PostgresDialect } from 'kysely';
+import { ClientError, Metadata } from 'nice-grpc';
+import { RichClientError } from 'nice-grpc-error-details';
+import pg from 'pg';
+import { expect } from 'vitest';
+import { readPostServiceConfig } from '../src/config.js';
+import type { PostDatabase } from '../src/db/schema.js';
+import { startPostService } from '../src/service.js';
+
+export const PASSWORD = 'correct horse battery';
+export const { VISIBILITY_PUBLIC: PUBLIC, VISIBILITY_FOLLOWERS: FOLLOWERS } = Visibility;
+
+export async function startTestServices() {
+  const users = await startUserServiceForTest();
+  const config = readPostServiceConfig({
+    ...quiet,
+    GRPC_HOST: '127.0.0.1',
+    GRPC_PORT: '0',
+    DATABASE_URL: await createTestDatabase('posts'),
+    USER_SERVICE_ADDR: users.addr,
+  });
+  const service = await startPostService(config, createLogger('post-service', config.logLevel));
+  const addr = `127.0.0.1:${service.port}`;
+  const pool = createClientPool({ defaultDeadlineMs: 10_000 });
+  const db = new Kysely<PostDatabase>({
+    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: config.databaseUrl, max: 3 }) }),
+  });
+  return {
+    db,
+    auth: pool.client(AuthServiceDefinition, users.addr),
+    posts: pool.client(PostServiceDefinition, addr),
+    comments: pool.client(CommentServiceDefinition, addr),
+    reactions: pool.client(ReactionServiceDefinition, addr),
+    async stop() {
+      pool.close();
+      await db.destroy();
+      await service.stop();
+      await users.service.stop();
+    },
+  };
+}
+
+export type TestServices = Awaited<ReturnType<typeof startTestServices>>;
+
+export interface TestUser {
+  id: string;
+  username: string;
+  accessToken: string;
+}
+
+let sequence = 0;
+
+/**
+ * Registers a real user (so their token verifies) and, unless `replica` is false, puts
+ * them into the `authors` replica as the user.registered event would.
+ */
+export async function registerUser(svc: TestServices, prefix = 'user', options: { replica?: boolean } = {}) {
+  sequence += 1;
+  const username = `${prefix}_${process.pid % 10_000}_${sequence}`;
+  const response = await svc.auth.register({
+    username,
+    email: `${username}@example.com`,
+    password: PASSWORD,
+    client: { userAgent: 'vitest', ip: '127.0.0.1' },
+  });
+  if (!response.account || !response.tokens) throw new Error('register returned no account or tokens');
+  const user: TestUser = { id: response.account.id, username, accessToken: response.tokens.accessToken };
+  if (options.replica !== false) await seedAuthor(svc, user);
+  return user;
+}
+
+export async function seedAuthor(svc: TestServices, user: { id: string; username: string }): Promise<void> {
+  await svc.db
+    .insertInto('authors')
+    .values({ id: user.id, username: user.username.toLowerCase(), display_name: `${user.username} shown` })
+    .execute();
+}
+
+/** What the follow event will do: a row in the replica. */
+export async function follow(svc: TestServices, follower: TestUser, followee: TestUser): Promise<void> {
+  await svc.db.insertInto('follows').values({ follower_id: follower.id, followee_id: followee.id }).execute();
+}
+
+export async function unfollow(svc: TestServices, follower: TestUser, followee: TestUser): Promise<void> {
+  await svc.db
+    .deleteFrom('follows')
+    .where('follower_id', '=', follower.id)
+    .where('followee_id', '=', followee.id)
+    .execute();
+}
+
+/** Call options acting as `user`, optionally with an idempotency key. */
+export function as(user: TestUser, idempotencyKey?: string) {
+  const metadata = Metadata({ authorization: `Bearer ${user.accessToken}` });
+  if (idempotencyKey !== undefined) metadata.set('idempotency-key', idempotencyKey);
+  return { metadata };
+}
+
+export async function newPost(svc: TestServices, user: TestUser, text = 'hello world', visibility = PUBLIC) {
+  const { post } = await svc.posts.createPost({ text, visibility }, as(user));
+  if (!post) throw new Error('createPost returned no post');
+  return post;
+}
+
+export async function newComment(svc: TestServices, user: TestUser, postId: string, text = 'a comment', parentId = '') {
+  const { comment } = await svc.comments.createComment({ postId, text, parentId }, as(user));
+  if (!comment) throw new Error('createComment returned no comment');
+  return comment;
+}
+
+export interface ExpectedError {
+  fields?: string[];
+  reason?: string;
+}
+
+/** Awaits a call that must fail with `code`, and checks its details; returns the error. */
+export async function expectGrpcError(call: Promise<unknown>, code: Status, expected: ExpectedError = {}) {
+  let caught: unknown;
+  try {
+    await call;
+  } catch (error) {
+    caught = error;
+  }
+  expect(caught, 'the call should have failed').toBeInstanceOf(ClientError);
+  const error = caught as ClientError;
+  expect({ code: error.code, details: error.details }).toMatchObject({ code });
+  const extra = error instanceof RichClientError ? error.extra : [];
+  if (expected.fields) {
+    const fields = extra.flatMap((detail) =>
+      detail.$type === 'google.rpc.BadRequest' ? detail.fieldViolations.map((v) => v.field) : [],
+    );
+    expect(fields.sort()).toEqual([...expected.fields].sort());
+  }
+  if (expected.reason) {
+    const reasons = extra.flatMap((detail) => (detail.$type === 'google.rpc.ErrorInfo' ? [detail.reason] : []));
+    expect(reasons).toEqual([expected.reason]);
+  }
+  return error;
+}
+
+/** The ids of a timeline page, `share:<id>` for share items. */
+export function itemIds(items: { item?: { $case: 'post' | 'share'; value: { id: string } } | undefined }[]) {
+  return items.map((entry) => (entry.item?.$case === 'share' ? `share:${entry.item.value.id}` : entry.item?.value.id));
+}
+
+/** Waits a few milliseconds, so that the next row gets a later timestamp and UUIDv7. */
+export function tick(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 3));
+}
