@@ -5,6 +5,9 @@
  * Rows are read in (txid, id) order and only below the oldest transaction still running
  * (`pg_snapshot_xmin`): an id is taken when a row is inserted but becomes visible only at
  * commit, so reading by id alone could pass over a row whose transaction commits late.
+ *
+ * Migrations call these functions, and applied migrations must not change: never edit
+ * them. A later schema change is a new function called by a new migration.
  */
 import { type Kysely, sql } from 'kysely';
 
