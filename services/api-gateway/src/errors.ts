@@ -3,6 +3,7 @@
  * own errors (validation, body parsing, unknown routes) and the gateway's refusals are all
  * rendered as RFC 9457 `application/problem+json` with a stable `type` per kind.
  */
+import { IDEMPOTENCY_KEY_REUSED } from '@wren/platform';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ClientError, Status } from 'nice-grpc-common';
 import { RichClientError } from 'nice-grpc-error-details';
@@ -19,6 +20,7 @@ export const PROBLEM_KINDS = {
   forbidden: { status: 403, title: 'Not allowed' },
   'not-found': { status: 404, title: 'Not found' },
   conflict: { status: 409, title: 'Conflict' },
+  'unprocessable-content': { status: 422, title: 'The request cannot be processed as sent' },
   'payload-too-large': { status: 413, title: 'The request body is too large' },
   'unsupported-media-type': { status: 415, title: 'Unsupported media type' },
   'rate-limited': { status: 429, title: 'Too many requests' },
@@ -46,7 +48,22 @@ export const GRPC_STATUS_TO_PROBLEM: ReadonlyMap<Status, ProblemKind> = new Map<
   [Status.DEADLINE_EXCEEDED, 'gateway-timeout'], // 504
 ]);
 
-export const problemKindForGrpc = (code: Status): ProblemKind => GRPC_STATUS_TO_PROBLEM.get(code) ?? 'internal';
+/**
+ * The exceptions to the table: a service reason (google.rpc.ErrorInfo `reason`) that needs a
+ * finer HTTP status than its gRPC code gives. Each applies only together with its code, so a
+ * reason raised under another code still follows the table.
+ */
+export const GRPC_REASON_OVERRIDES: readonly { code: Status; reason: string; kind: ProblemKind }[] = [
+  // An Idempotency-Key reused with a different body: 422, as the IETF Idempotency-Key header
+  // draft says (a retry of the same request is answered; this is a different request).
+  // IDEMPOTENCY_KEY_IN_USE (ABORTED: the first request is still running) stays a 409.
+  { code: Status.FAILED_PRECONDITION, reason: IDEMPOTENCY_KEY_REUSED, kind: 'unprocessable-content' },
+];
+
+export function problemKindForGrpc(code: Status, reason?: string): ProblemKind {
+  const override = GRPC_REASON_OVERRIDES.find((entry) => entry.code === code && entry.reason === reason);
+  return override?.kind ?? GRPC_STATUS_TO_PROBLEM.get(code) ?? 'internal';
+}
 
 export interface FieldError {
   field: string;
@@ -78,7 +95,12 @@ export class ProblemError extends Error {
 }
 
 // Services name fields as in the proto; clients know them by the JSON names they sent.
-const DEFAULT_FIELD_ALIASES: Readonly<Record<string, string>> = { page_token: 'cursor', page_size: 'limit' };
+// The idempotency key travels as metadata; the client sent it as a header.
+const DEFAULT_FIELD_ALIASES: Readonly<Record<string, string>> = {
+  page_token: 'cursor',
+  page_size: 'limit',
+  idempotency_key: 'Idempotency-Key',
+};
 
 const snakeToCamel = (name: string): string => name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 
@@ -98,6 +120,10 @@ interface AjvError {
 
 const CONTEXT_NAMES: Readonly<Record<string, string>> = { querystring: 'query' };
 
+// Node lower-cases header names; a client knows them as written (`Idempotency-Key`).
+const headerName = (name: string): string =>
+  name.replace(/(^|-)([a-z])/g, (_, dash: string, c: string) => dash + c.toUpperCase());
+
 /** One field error per ajv error: `/profile/bio` → `profile.bio`, unknown properties by name. */
 export function fieldErrorsFromValidation(errors: readonly AjvError[], context = 'body'): FieldError[] {
   const seen = new Set<string>();
@@ -115,7 +141,8 @@ export function fieldErrorsFromValidation(errors: readonly AjvError[], context =
       path.push(error.params.additionalProperty);
       message = 'is not an allowed field';
     }
-    const field = path.length > 0 ? path.join('.') : (CONTEXT_NAMES[context] ?? context);
+    const named = context === 'headers' ? path.map(headerName) : path;
+    const field = named.length > 0 ? named.join('.') : (CONTEXT_NAMES[context] ?? context);
     const key = `${field}\n${message}`;
     if (seen.has(key)) continue;
     seen.add(key);
@@ -153,8 +180,7 @@ const GENERIC_DETAIL: Partial<Record<ProblemKind, string>> = {
 };
 
 function fromGrpc(error: ClientError, options: ProblemOptions): ResolvedProblem {
-  const kind = problemKindForGrpc(error.code);
-  const resolved: ResolvedProblem = { kind, detail: error.details };
+  const resolved: ResolvedProblem = { kind: problemKindForGrpc(error.code), detail: error.details };
   if (error instanceof RichClientError) {
     const errors: FieldError[] = [];
     for (const detail of error.extra) {
@@ -169,6 +195,7 @@ function fromGrpc(error: ClientError, options: ProblemOptions): ResolvedProblem 
       }
     }
     if (errors.length > 0) resolved.errors = errors;
+    resolved.kind = problemKindForGrpc(error.code, resolved.code);
   }
   return resolved;
 }

@@ -16,6 +16,7 @@ const DESCRIPTION = [
   'Errors are RFC 9457 `application/problem+json` documents with a stable `type`, the',
   '`requestId` (also in the `X-Request-Id` header), and `errors[]` naming each bad field.',
   'Lists are keyset-paged: `?cursor=&limit=` (1–100), `nextCursor`, and `Link: rel="next"`.',
+  'POSTs that create something accept an `Idempotency-Key` header, which makes retrying them safe.',
 ].join(' ');
 
 /** Registers the generator; routes registered after this call are in the document. */
@@ -31,6 +32,11 @@ export async function registerOpenApi(app: FastifyInstance, config: GatewayConfi
         { name: 'auth', description: 'Accounts, sign-in, tokens and sessions' },
         { name: 'me', description: 'Your own account' },
         { name: 'users', description: 'Profiles and follows' },
+        { name: 'posts', description: 'Posts and their edit history' },
+        { name: 'comments', description: 'Comments on posts, replies and comment likes' },
+        { name: 'likes', description: 'Likes of posts' },
+        { name: 'shares', description: 'Shares of posts, with optional quote text' },
+        { name: 'timelines', description: 'Home and user timelines' },
         { name: 'operations', description: 'Probes for orchestrators' },
       ],
       components: {

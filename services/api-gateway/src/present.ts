@@ -2,20 +2,40 @@
  * Proto messages → API JSON, in one place: camelCase names, ISO-8601 timestamps, `null`
  * where proto3 can only say "empty". The services own the data; this file owns its shape.
  */
+import {
+  type Author,
+  type Comment,
+  type Post,
+  type PostCounts,
+  type PostRevision,
+  type Share,
+  type TimelineItem,
+  Visibility,
+} from '@wren/contracts/post/v1/post.js';
+import type { Like } from '@wren/contracts/post/v1/reaction_service.js';
 import type { Session, TokenPair } from '@wren/contracts/user/v1/auth_service.js';
 import type { FollowEntry } from '@wren/contracts/user/v1/follow_service.js';
 import type { Account, Profile, UserSummary } from '@wren/contracts/user/v1/user.js';
 import type { Static } from 'typebox';
 import type { AccountSchema } from './schemas/account.js';
+import type { CommentSchema } from './schemas/comments.js';
 import type { FollowEntrySchema } from './schemas/pages.js';
+import type {
+  LikePageSchema,
+  PostCountsSchema,
+  PostSchema,
+  RevisionSchema,
+  VisibilitySchema,
+} from './schemas/posts.js';
 import type { ProfileSchema, UserSummarySchema } from './schemas/profile.js';
 import type { SessionSchema } from './schemas/sessions.js';
+import type { ShareSchema, TimelineItemSchema } from './schemas/timelines.js';
 import type { TokensSchema } from './schemas/tokens.js';
 
 /** A reply that lacks a field the contract promises is a service bug: a 500, not a guess. */
 export class ContractViolation extends Error {
   constructor(what: string) {
-    super(`user-service answered without ${what}`);
+    super(`a service answered without ${what}`);
     this.name = 'ContractViolation';
   }
 }
@@ -26,6 +46,7 @@ function required<T>(value: T | undefined, what: string): T {
 }
 
 const iso = (date: Date | undefined, what: string): string => required(date, what).toISOString();
+const isoOrNull = (date: Date | undefined): string | null => date?.toISOString() ?? null;
 
 // An avatar link of "" would make a client load its own page as an image.
 const urlOrNull = (url: string): string | null => (url === '' ? null : url);
@@ -91,4 +112,89 @@ export function presentUserSummary(user: UserSummary | undefined): Static<typeof
 
 export function presentFollowEntry(entry: FollowEntry): Static<typeof FollowEntrySchema> {
   return { user: presentUserSummary(entry.user), followedAt: iso(entry.followedAt, 'follow.followed_at') };
+}
+
+// ── Posts, comments, likes, shares and timelines (wren.post.v1) ──
+
+// post-service's Author has the shape of user-service's UserSummary.
+const presentAuthor = (author: Author | undefined, what: string) => presentUserSummary(required(author, what));
+
+const VISIBILITIES: Readonly<Partial<Record<Visibility, Static<typeof VisibilitySchema>>>> = {
+  [Visibility.VISIBILITY_PUBLIC]: 'public',
+  [Visibility.VISIBILITY_FOLLOWERS]: 'followers',
+};
+
+export function presentCounts(counts: PostCounts | undefined): Static<typeof PostCountsSchema> {
+  const c = required(counts, 'post counts');
+  return { likes: c.likes, comments: c.comments, shares: c.shares };
+}
+
+/** `withViewer`: the call carried a token, so the viewer flags mean something. */
+export function presentPost(post: Post | undefined, withViewer: boolean): Static<typeof PostSchema> {
+  const p = required(post, 'post');
+  const visibility = VISIBILITIES[p.visibility];
+  if (visibility === undefined) throw new ContractViolation(`a known visibility (got ${p.visibility})`);
+  const viewer = required(p.viewer, 'post.viewer');
+  return {
+    id: p.id,
+    author: presentAuthor(p.author, 'post.author'),
+    text: p.text,
+    visibility,
+    createdAt: iso(p.createdAt, 'post.created_at'),
+    editedAt: isoOrNull(p.editedAt),
+    counts: presentCounts(p.counts),
+    viewer: withViewer ? { liked: viewer.liked, shared: viewer.shared } : { liked: null, shared: null },
+    mentions: p.mentions.map((mention) => ({ userId: mention.userId, username: mention.username })),
+    hashtags: [...p.hashtags],
+  };
+}
+
+export function presentRevision(revision: PostRevision): Static<typeof RevisionSchema> {
+  return {
+    text: revision.text,
+    writtenAt: iso(revision.writtenAt, 'revision.written_at'),
+    replacedAt: iso(revision.replacedAt, 'revision.replaced_at'),
+  };
+}
+
+export function presentShare(share: Share | undefined, withViewer: boolean): Static<typeof ShareSchema> {
+  const s = required(share, 'share');
+  return {
+    id: s.id,
+    sharer: presentAuthor(s.sharer, 'share.sharer'),
+    quote: s.quote === '' ? null : s.quote,
+    createdAt: iso(s.createdAt, 'share.created_at'),
+    post: presentPost(s.post, withViewer),
+  };
+}
+
+export function presentTimelineItem(item: TimelineItem, withViewer: boolean): Static<typeof TimelineItemSchema> {
+  switch (item.item?.$case) {
+    case 'post':
+      return { type: 'post', post: presentPost(item.item.value, withViewer) };
+    case 'share':
+      return { type: 'share', share: presentShare(item.item.value, withViewer) };
+    default:
+      throw new ContractViolation('a timeline item (neither post nor share)');
+  }
+}
+
+export function presentComment(comment: Comment | undefined, withViewer: boolean): Static<typeof CommentSchema> {
+  const c = required(comment, 'comment');
+  return {
+    id: c.id,
+    postId: c.postId,
+    parentId: c.parentId === '' ? null : c.parentId,
+    author: presentAuthor(c.author, 'comment.author'),
+    text: c.text,
+    createdAt: iso(c.createdAt, 'comment.created_at'),
+    editedAt: isoOrNull(c.editedAt),
+    likeCount: c.likeCount,
+    replyCount: c.replyCount,
+    likedByViewer: withViewer ? c.likedByViewer : null,
+  };
+}
+
+export function presentLike(like: Like): Static<typeof LikePageSchema>['items'][number] {
+  return { user: presentAuthor(like.user, 'like.user'), likedAt: iso(like.likedAt, 'like.liked_at') };
 }

@@ -19,8 +19,12 @@ import { registerOpenApi } from './openapi.js';
 import { registerRateLimits } from './rate-limit.js';
 import { echoRequestId, requestIdFor } from './request-id.js';
 import { authRoutes } from './routes/auth.js';
+import { commentsRoutes } from './routes/comments.js';
 import { healthRoutes } from './routes/health.js';
 import { meRoutes } from './routes/me.js';
+import { postsRoutes } from './routes/posts.js';
+import { reactionsRoutes } from './routes/reactions.js';
+import { timelinesRoutes } from './routes/timelines.js';
 import { usersRoutes } from './routes/users.js';
 import { ProblemSchema } from './schemas/problem.js';
 import { registerCors, registerSecurityHeaders } from './security.js';
@@ -77,6 +81,10 @@ export async function buildApp(config: GatewayConfig, deps: GatewayDeps): Promis
   await app.register(authRoutes, routeOptions);
   await app.register(meRoutes, routeOptions);
   await app.register(usersRoutes, routeOptions);
+  await app.register(postsRoutes, routeOptions);
+  await app.register(commentsRoutes, routeOptions);
+  await app.register(reactionsRoutes, routeOptions);
+  await app.register(timelinesRoutes, routeOptions);
   return app;
 }
 

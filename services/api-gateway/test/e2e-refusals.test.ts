@@ -167,7 +167,7 @@ describe('the HTTP edges', () => {
   });
 
   test('404 for an unknown route', async () => {
-    await expectProblem(await api('/v1/posts/not-yet'), 404, 'not-found', { instance: '/v1/posts/not-yet' });
+    await expectProblem(await api('/v1/bookmarks/none'), 404, 'not-found', { instance: '/v1/bookmarks/none' });
   });
 
   test('X-Request-Id: a given one is echoed and in the problem; otherwise one is made', async () => {

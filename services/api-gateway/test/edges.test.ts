@@ -37,6 +37,13 @@ describe('next-page links', () => {
       'https://api.example.com/wren/v1/users/ada/followers?cursor=c&limit=20',
     );
   });
+
+  test('keeps the other query parameters (filters), replacing cursor and limit', () => {
+    const filtered = { ...request, url: '/v1/posts/p/comments?cursor=old&parentId=c%201&limit=5' } as FastifyRequest;
+    expect(nextPageUrl(filtered, undefined, { cursor: 'new', limit: 5 })).toBe(
+      'http://127.0.0.1:8080/v1/posts/p/comments?cursor=new&limit=5&parentId=c+1',
+    );
+  });
 });
 
 describe('request ids', () => {

@@ -5,6 +5,7 @@ import { BadRequest, ErrorInfo, RetryInfo, RichClientError } from 'nice-grpc-err
 import { describe, expect, test } from 'vitest';
 import {
   fieldErrorsFromValidation,
+  GRPC_REASON_OVERRIDES,
   GRPC_STATUS_TO_PROBLEM,
   jsonFieldName,
   PROBLEM_KINDS,
@@ -45,6 +46,27 @@ describe('gRPC status → HTTP status', () => {
   });
 });
 
+describe('reason overrides', () => {
+  const rich = (code: Status, reason: string) =>
+    new RichClientError('/wren.post.v1.PostService/CreatePost', code, 'said the service', [
+      ErrorInfo.fromPartial({ reason, domain: 'wren' }),
+    ]);
+
+  test('IDEMPOTENCY_KEY_REUSED under FAILED_PRECONDITION → 422; the same reason under another code → the table', () => {
+    expect(GRPC_REASON_OVERRIDES).toEqual([
+      { code: Status.FAILED_PRECONDITION, reason: 'IDEMPOTENCY_KEY_REUSED', kind: 'unprocessable-content' },
+    ]);
+    expect(problemFor(rich(Status.FAILED_PRECONDITION, 'IDEMPOTENCY_KEY_REUSED'), request())).toMatchObject({
+      status: 422,
+      type: 'urn:problem-type:wren:unprocessable-content',
+      code: 'IDEMPOTENCY_KEY_REUSED',
+    });
+    expect(problemFor(rich(Status.INVALID_ARGUMENT, 'IDEMPOTENCY_KEY_REUSED'), request()).status).toBe(400);
+    expect(problemFor(rich(Status.FAILED_PRECONDITION, 'POST_NOT_SHAREABLE'), request()).status).toBe(400);
+    expect(problemFor(rich(Status.ABORTED, 'IDEMPOTENCY_KEY_IN_USE'), request()).status).toBe(409);
+  });
+});
+
 describe('field names', () => {
   test.each([
     ['current_password', undefined, 'currentPassword'],
@@ -55,6 +77,8 @@ describe('field names', () => {
     ['username', undefined, 'username'],
     ['client.user_agent', undefined, 'client.userAgent'],
     ['session_id', { session_id: 'id' }, 'id'],
+    ['idempotency_key', undefined, 'Idempotency-Key'],
+    ['post_id', { post_id: 'id' }, 'id'],
   ])('%s → %s', (proto, aliases, json) => {
     expect(jsonFieldName(proto, aliases)).toBe(json);
   });
@@ -97,6 +121,11 @@ describe('validation errors → field errors', () => {
       { field: 'profile.a/b', message: 'must be string' },
       { field: 'body', message: 'must NOT have fewer than 1 properties' },
     ]);
+  });
+
+  test('a header is named as clients write it', () => {
+    const error = { keyword: 'maxLength', instancePath: '/idempotency-key', params: {}, message: 'too long' };
+    expect(fieldErrorsFromValidation([error], 'headers')).toEqual([{ field: 'Idempotency-Key', message: 'too long' }]);
   });
 
   test('a query-level rule names the query, and duplicates collapse', () => {

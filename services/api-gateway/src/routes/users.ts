@@ -3,9 +3,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Static } from 'typebox';
 import { callOptions } from '../clients.js';
-import { linkHeader, nextPageUrl } from '../paging.js';
+import { nextCursor, pageLimit } from '../paging.js';
 import { presentFollowEntry, presentProfile } from '../present.js';
-import { DEFAULT_LIMIT, FollowPageSchema, PageQuery } from '../schemas/pages.js';
+import { FollowPageSchema, PageQuery } from '../schemas/pages.js';
 import { problemResponses } from '../schemas/problem.js';
 import { ProfileSchema, UsernameParams } from '../schemas/profile.js';
 import type { RouteOptions } from './auth.js';
@@ -69,16 +69,15 @@ export const usersRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, 
 
   const listPage =
     (list: typeof clients.follows.listFollowers) => async (request: PageRequest, reply: FastifyReply) => {
-      const limit = request.query.limit ?? DEFAULT_LIMIT;
+      const limit = pageLimit(request.query);
       const { entries, nextPageToken } = await list(
         { username: request.params.username, pageSize: limit, pageToken: request.query.cursor ?? '' },
         callOptions(request),
       );
-      const nextCursor = nextPageToken === '' ? null : nextPageToken;
-      if (nextCursor) {
-        reply.header('link', linkHeader(nextPageUrl(request, config.publicUrl, { cursor: nextCursor, limit }), 'next'));
-      }
-      return { items: entries.map(presentFollowEntry), nextCursor };
+      return {
+        items: entries.map(presentFollowEntry),
+        nextCursor: nextCursor(request, reply, config.publicUrl, { nextPageToken, limit }),
+      };
     };
 
   for (const [path, summary, list] of [

@@ -36,6 +36,7 @@ const DESCRIPTIONS: Readonly<Record<number, string>> = {
   409: 'Conflicts with the current state (for example a taken username).',
   413: 'The body exceeds the size limit.',
   415: 'The body is not `application/json`.',
+  422: 'The `Idempotency-Key` was already used with a different request (`code`: `IDEMPOTENCY_KEY_REUSED`).',
   429: 'Rate limited; see `Retry-After` and the `RateLimit-*` headers.',
   500: 'Internal error; quote `requestId` when you report it.',
   503: 'A service is unavailable.',

@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import { Timestamp } from './account.js';
+import { IdParams } from './ids.js';
 
 export const SessionSchema = Type.Object(
   {
@@ -18,7 +19,4 @@ export const SessionListSchema = Type.Object(
   { additionalProperties: false, description: 'Your active sessions, most recently used first.' },
 );
 
-export const SessionParams = Type.Object(
-  { id: Type.String({ pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$' }) },
-  { additionalProperties: false },
-);
+export const SessionParams = IdParams;

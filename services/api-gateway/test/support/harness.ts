@@ -1,26 +1,30 @@
 /**
  * A real gateway (startGateway: real HTTP, real gRPC clients, real JWKS verification) in
- * front of the scripted user-service, which also stands in for the other backends' health.
+ * front of the scripted user- and post-service; the user-service also stands in for
+ * notification-service's health.
  */
 import { readGatewayConfig, startGateway } from '../../src/index.js';
+import { type ScriptedPostService, startScriptedPostService } from './scripted-post-service.js';
 import { type ScriptedUserService, startScriptedUserService } from './scripted-user-service.js';
 
 export interface Harness {
   url: string;
   user: ScriptedUserService;
+  post: ScriptedPostService;
   fetch(path: string, init?: RequestInit & { json?: unknown; token?: string }): Promise<Response>;
   stop(): Promise<void>;
 }
 
 export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
   const user = await startScriptedUserService();
+  const post = await startScriptedPostService();
   const gateway = await startGateway(
     readGatewayConfig({
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
       HOST: '127.0.0.1',
       PORT: '0',
       USER_SERVICE_ADDR: user.addr,
-      POST_SERVICE_ADDR: user.addr,
+      POST_SERVICE_ADDR: post.addr,
       NOTIFICATION_SERVICE_ADDR: user.addr,
       RATE_LIMIT_MAX: '10000',
       RATE_LIMIT_AUTH_MAX: '1000',
@@ -30,10 +34,12 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
   return {
     url: gateway.url,
     user,
+    post,
     fetch: (path, init = {}) => send(gateway.url, path, init),
     async stop() {
       await gateway.stop();
       await user.stop();
+      await post.stop();
     },
   };
 }

@@ -13,21 +13,14 @@ import {
 } from '@wren/contracts/user/v1/profile_service.js';
 import { testSigningKeys } from '@wren/testkit';
 import { createServer } from 'nice-grpc';
-import { type CallContext, ServerError, Status } from 'nice-grpc-common';
 import { errorDetailsServerMiddleware } from 'nice-grpc-error-details';
 import { HealthDefinition, HealthServiceImpl, HealthState } from 'nice-grpc-server-health';
+import { type Handler, type RecordedCall, scripted } from './scripted.js';
+
+export type { RecordedCall } from './scripted.js';
 
 type Impl = AuthServiceImplementation & ProfileServiceImplementation & FollowServiceImplementation;
 type MethodName = Exclude<keyof Impl, 'getJwks'>;
-// biome-ignore lint/suspicious/noExplicitAny: each scripted handler has its own request type
-type Handler = (request: any, context: CallContext) => Promise<unknown>;
-
-export interface RecordedCall {
-  method: string;
-  request: unknown;
-  authorization: string | undefined;
-  requestId: string | undefined;
-}
 
 export interface ScriptedUserService {
   addr: string;
@@ -37,29 +30,6 @@ export interface ScriptedUserService {
   on<M extends MethodName>(method: M, handler: (request: Parameters<Impl[M]>[0]) => ReturnType<Impl[M]>): void;
   reset(): void;
   stop(): Promise<void>;
-}
-
-function scripted<Def extends { methods: Record<string, unknown> }>(
-  definition: Def,
-  handlers: Map<string, Handler>,
-  calls: RecordedCall[],
-): Record<string, Handler> {
-  return Object.fromEntries(
-    Object.keys(definition.methods).map((method) => [
-      method,
-      async (request: unknown, context: CallContext) => {
-        calls.push({
-          method,
-          request,
-          authorization: context.metadata.get('authorization'),
-          requestId: context.metadata.get('x-request-id'),
-        });
-        const handler = handlers.get(method);
-        if (!handler) throw new ServerError(Status.UNIMPLEMENTED, `${method} is not scripted`);
-        return handler(request, context);
-      },
-    ]),
-  );
 }
 
 export async function startScriptedUserService(): Promise<ScriptedUserService> {
