@@ -15,6 +15,8 @@ export interface UserServiceConfig extends BaseServiceConfig {
   sessionPurgeIntervalMs: number;
   /** The services that receive user-service's events (follows, profiles, deletions). */
   outboxSubscribers: SubscriberAddress[];
+  /** Services that may ask for a service credential: name → SHA-256 (hex) of their client secret. */
+  serviceClients: Map<string, string>;
   tokens: TokenConfig & {
     /** Private Ed25519 JWKs; all are published in the JWKS, `activeKid` signs. */
     signingKeys: PrivateJwkSet;
@@ -41,6 +43,22 @@ function parseKeySet(raw: string): PrivateJwkSet {
   return { keys };
 }
 
+/** `post-service:<sha256 hex>,notification-service:<sha256 hex>` */
+function parseServiceClients(raw: string): Map<string, string> {
+  const clients = new Map<string, string>();
+  for (const entry of raw
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean)) {
+    const [name, hash, ...rest] = entry.split(':');
+    if (!name || !hash || rest.length > 0 || !/^[a-z0-9-]+$/.test(name) || !/^[0-9a-f]{64}$/.test(hash)) {
+      throw new Error('must be a comma-separated list of service-name:sha256-hex-of-its-secret');
+    }
+    clients.set(name, hash);
+  }
+  return clients;
+}
+
 export function readUserServiceConfig(env: Record<string, string | undefined> = process.env): UserServiceConfig {
   return readConfig((reader: EnvReader) => {
     const signingKeys = reader.custom('JWT_PRIVATE_KEYS', parseKeySet);
@@ -58,6 +76,7 @@ export function readUserServiceConfig(env: Record<string, string | undefined> = 
       ...readBaseServiceConfig(reader, { grpcPort: 50051 }),
       sessionPurgeIntervalMs: reader.int('SESSION_PURGE_INTERVAL_MS', { default: 3_600_000, min: 1000 }),
       outboxSubscribers: readOutboxSubscribers(reader),
+      serviceClients: reader.custom('SERVICE_CLIENTS', parseServiceClients, { default: new Map() }),
       tokens: {
         ...readTokenConfig(reader),
         signingKeys,

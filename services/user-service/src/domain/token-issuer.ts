@@ -24,7 +24,7 @@ export interface TokenIssuer {
   verifier: AccessTokenVerifier;
 }
 
-const SERVICE_TOKEN_TTL_SECONDS = 300;
+export const SERVICE_TOKEN_TTL_SECONDS = 300;
 
 function publicPart(key: JWK): Jwk {
   return { kid: key.kid ?? '', kty: 'OKP', crv: 'Ed25519', x: key.x ?? '', alg: 'EdDSA', use: 'sig' };

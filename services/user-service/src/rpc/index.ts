@@ -17,6 +17,7 @@ export const publicMethods: ReadonlySet<string> = new Set([
   methodPath(AuthServiceDefinition, 'login'),
   methodPath(AuthServiceDefinition, 'refresh'),
   methodPath(AuthServiceDefinition, 'getJwks'),
+  methodPath(AuthServiceDefinition, 'issueServiceToken'),
   methodPath(ProfileServiceDefinition, 'getProfile'),
   methodPath(FollowServiceDefinition, 'listFollowers'),
   methodPath(FollowServiceDefinition, 'listFollowing'),

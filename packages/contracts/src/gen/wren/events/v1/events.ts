@@ -30,6 +30,13 @@ export interface Event {
     | { $case: "userDeleted"; value: UserDeleted }
     | { $case: "userFollowed"; value: UserFollowed }
     | { $case: "userUnfollowed"; value: UserUnfollowed }
+    | { $case: "postMentioned"; value: PostMentioned }
+    | { $case: "postLiked"; value: PostLiked }
+    | { $case: "commentCreated"; value: CommentCreated }
+    | { $case: "commentLiked"; value: CommentLiked }
+    | { $case: "postShared"; value: PostShared }
+    | { $case: "postDeleted"; value: PostDeleted }
+    | { $case: "commentDeleted"; value: CommentDeleted }
     | undefined;
 }
 
@@ -64,6 +71,62 @@ export interface UserUnfollowed {
   followeeId: string;
 }
 
+/** A new post named users with @mentions (only users that exist). */
+export interface PostMentioned {
+  postId: string;
+  authorId: string;
+  mentionedUserIds: string[];
+  /** The start of the post's text, for the notification. */
+  excerpt: string;
+}
+
+/** Sent once per (post, liker): liking again after an unlike publishes nothing new. */
+export interface PostLiked {
+  postId: string;
+  postAuthorId: string;
+  likerId: string;
+  excerpt: string;
+}
+
+export interface CommentCreated {
+  commentId: string;
+  postId: string;
+  postAuthorId: string;
+  authorId: string;
+  /** Set for a reply: the comment it replies to, and who wrote that. */
+  parentId: string;
+  parentAuthorId: string;
+  mentionedUserIds: string[];
+  excerpt: string;
+}
+
+export interface CommentLiked {
+  commentId: string;
+  postId: string;
+  commentAuthorId: string;
+  likerId: string;
+  excerpt: string;
+}
+
+export interface PostShared {
+  shareId: string;
+  postId: string;
+  postAuthorId: string;
+  sharerId: string;
+  quote: string;
+  excerpt: string;
+}
+
+export interface PostDeleted {
+  postId: string;
+}
+
+/** Also sent for the replies that went with the comment. */
+export interface CommentDeleted {
+  commentId: string;
+  postId: string;
+}
+
 function createBaseEvent(): Event {
   return { id: "", occurredAt: undefined, producer: "", payload: undefined };
 }
@@ -94,6 +157,27 @@ export const Event: MessageFns<Event> = {
         break;
       case "userUnfollowed":
         UserUnfollowed.encode(message.payload.value, writer.uint32(114).fork()).join();
+        break;
+      case "postMentioned":
+        PostMentioned.encode(message.payload.value, writer.uint32(162).fork()).join();
+        break;
+      case "postLiked":
+        PostLiked.encode(message.payload.value, writer.uint32(170).fork()).join();
+        break;
+      case "commentCreated":
+        CommentCreated.encode(message.payload.value, writer.uint32(178).fork()).join();
+        break;
+      case "commentLiked":
+        CommentLiked.encode(message.payload.value, writer.uint32(186).fork()).join();
+        break;
+      case "postShared":
+        PostShared.encode(message.payload.value, writer.uint32(194).fork()).join();
+        break;
+      case "postDeleted":
+        PostDeleted.encode(message.payload.value, writer.uint32(202).fork()).join();
+        break;
+      case "commentDeleted":
+        CommentDeleted.encode(message.payload.value, writer.uint32(210).fork()).join();
         break;
     }
     return writer;
@@ -179,6 +263,62 @@ export const Event: MessageFns<Event> = {
             message.payload = { $case: "userUnfollowed", value: UserUnfollowed.decode(reader, reader.uint32()) };
             continue;
           }
+          case 20: {
+            if (tag !== 162) {
+              break;
+            }
+
+            message.payload = { $case: "postMentioned", value: PostMentioned.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 21: {
+            if (tag !== 170) {
+              break;
+            }
+
+            message.payload = { $case: "postLiked", value: PostLiked.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 22: {
+            if (tag !== 178) {
+              break;
+            }
+
+            message.payload = { $case: "commentCreated", value: CommentCreated.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 23: {
+            if (tag !== 186) {
+              break;
+            }
+
+            message.payload = { $case: "commentLiked", value: CommentLiked.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 24: {
+            if (tag !== 194) {
+              break;
+            }
+
+            message.payload = { $case: "postShared", value: PostShared.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 25: {
+            if (tag !== 202) {
+              break;
+            }
+
+            message.payload = { $case: "postDeleted", value: PostDeleted.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 26: {
+            if (tag !== 210) {
+              break;
+            }
+
+            message.payload = { $case: "commentDeleted", value: CommentDeleted.decode(reader, reader.uint32()) };
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -230,6 +370,48 @@ export const Event: MessageFns<Event> = {
       case "userUnfollowed": {
         if (object.payload?.value !== undefined && object.payload?.value !== null) {
           message.payload = { $case: "userUnfollowed", value: UserUnfollowed.fromPartial(object.payload.value) };
+        }
+        break;
+      }
+      case "postMentioned": {
+        if (object.payload?.value !== undefined && object.payload?.value !== null) {
+          message.payload = { $case: "postMentioned", value: PostMentioned.fromPartial(object.payload.value) };
+        }
+        break;
+      }
+      case "postLiked": {
+        if (object.payload?.value !== undefined && object.payload?.value !== null) {
+          message.payload = { $case: "postLiked", value: PostLiked.fromPartial(object.payload.value) };
+        }
+        break;
+      }
+      case "commentCreated": {
+        if (object.payload?.value !== undefined && object.payload?.value !== null) {
+          message.payload = { $case: "commentCreated", value: CommentCreated.fromPartial(object.payload.value) };
+        }
+        break;
+      }
+      case "commentLiked": {
+        if (object.payload?.value !== undefined && object.payload?.value !== null) {
+          message.payload = { $case: "commentLiked", value: CommentLiked.fromPartial(object.payload.value) };
+        }
+        break;
+      }
+      case "postShared": {
+        if (object.payload?.value !== undefined && object.payload?.value !== null) {
+          message.payload = { $case: "postShared", value: PostShared.fromPartial(object.payload.value) };
+        }
+        break;
+      }
+      case "postDeleted": {
+        if (object.payload?.value !== undefined && object.payload?.value !== null) {
+          message.payload = { $case: "postDeleted", value: PostDeleted.fromPartial(object.payload.value) };
+        }
+        break;
+      }
+      case "commentDeleted": {
+        if (object.payload?.value !== undefined && object.payload?.value !== null) {
+          message.payload = { $case: "commentDeleted", value: CommentDeleted.fromPartial(object.payload.value) };
         }
         break;
       }
@@ -640,6 +822,676 @@ export const UserUnfollowed: MessageFns<UserUnfollowed> = {
     const message = createBaseUserUnfollowed();
     message.followerId = object.followerId ?? "";
     message.followeeId = object.followeeId ?? "";
+    return message;
+  },
+};
+
+function createBasePostMentioned(): PostMentioned {
+  return { postId: "", authorId: "", mentionedUserIds: [], excerpt: "" };
+}
+
+export const PostMentioned: MessageFns<PostMentioned> = {
+  encode(message: PostMentioned, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.postId !== "") {
+      writer.uint32(10).string(message.postId);
+    }
+    if (message.authorId !== "") {
+      writer.uint32(18).string(message.authorId);
+    }
+    for (const v of message.mentionedUserIds) {
+      writer.uint32(26).string(v!);
+    }
+    if (message.excerpt !== "") {
+      writer.uint32(34).string(message.excerpt);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PostMentioned {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePostMentioned();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.postId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.authorId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.mentionedUserIds.push(reader.string());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.excerpt = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<PostMentioned>): PostMentioned {
+    return PostMentioned.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<PostMentioned>): PostMentioned {
+    const message = createBasePostMentioned();
+    message.postId = object.postId ?? "";
+    message.authorId = object.authorId ?? "";
+    message.mentionedUserIds = object.mentionedUserIds?.map((e) => e) || [];
+    message.excerpt = object.excerpt ?? "";
+    return message;
+  },
+};
+
+function createBasePostLiked(): PostLiked {
+  return { postId: "", postAuthorId: "", likerId: "", excerpt: "" };
+}
+
+export const PostLiked: MessageFns<PostLiked> = {
+  encode(message: PostLiked, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.postId !== "") {
+      writer.uint32(10).string(message.postId);
+    }
+    if (message.postAuthorId !== "") {
+      writer.uint32(18).string(message.postAuthorId);
+    }
+    if (message.likerId !== "") {
+      writer.uint32(26).string(message.likerId);
+    }
+    if (message.excerpt !== "") {
+      writer.uint32(34).string(message.excerpt);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PostLiked {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePostLiked();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.postId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.postAuthorId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.likerId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.excerpt = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<PostLiked>): PostLiked {
+    return PostLiked.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<PostLiked>): PostLiked {
+    const message = createBasePostLiked();
+    message.postId = object.postId ?? "";
+    message.postAuthorId = object.postAuthorId ?? "";
+    message.likerId = object.likerId ?? "";
+    message.excerpt = object.excerpt ?? "";
+    return message;
+  },
+};
+
+function createBaseCommentCreated(): CommentCreated {
+  return {
+    commentId: "",
+    postId: "",
+    postAuthorId: "",
+    authorId: "",
+    parentId: "",
+    parentAuthorId: "",
+    mentionedUserIds: [],
+    excerpt: "",
+  };
+}
+
+export const CommentCreated: MessageFns<CommentCreated> = {
+  encode(message: CommentCreated, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.commentId !== "") {
+      writer.uint32(10).string(message.commentId);
+    }
+    if (message.postId !== "") {
+      writer.uint32(18).string(message.postId);
+    }
+    if (message.postAuthorId !== "") {
+      writer.uint32(26).string(message.postAuthorId);
+    }
+    if (message.authorId !== "") {
+      writer.uint32(34).string(message.authorId);
+    }
+    if (message.parentId !== "") {
+      writer.uint32(42).string(message.parentId);
+    }
+    if (message.parentAuthorId !== "") {
+      writer.uint32(50).string(message.parentAuthorId);
+    }
+    for (const v of message.mentionedUserIds) {
+      writer.uint32(58).string(v!);
+    }
+    if (message.excerpt !== "") {
+      writer.uint32(66).string(message.excerpt);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CommentCreated {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCommentCreated();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.commentId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.postId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.postAuthorId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.authorId = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.parentId = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.parentAuthorId = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.mentionedUserIds.push(reader.string());
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.excerpt = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<CommentCreated>): CommentCreated {
+    return CommentCreated.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<CommentCreated>): CommentCreated {
+    const message = createBaseCommentCreated();
+    message.commentId = object.commentId ?? "";
+    message.postId = object.postId ?? "";
+    message.postAuthorId = object.postAuthorId ?? "";
+    message.authorId = object.authorId ?? "";
+    message.parentId = object.parentId ?? "";
+    message.parentAuthorId = object.parentAuthorId ?? "";
+    message.mentionedUserIds = object.mentionedUserIds?.map((e) => e) || [];
+    message.excerpt = object.excerpt ?? "";
+    return message;
+  },
+};
+
+function createBaseCommentLiked(): CommentLiked {
+  return { commentId: "", postId: "", commentAuthorId: "", likerId: "", excerpt: "" };
+}
+
+export const CommentLiked: MessageFns<CommentLiked> = {
+  encode(message: CommentLiked, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.commentId !== "") {
+      writer.uint32(10).string(message.commentId);
+    }
+    if (message.postId !== "") {
+      writer.uint32(18).string(message.postId);
+    }
+    if (message.commentAuthorId !== "") {
+      writer.uint32(26).string(message.commentAuthorId);
+    }
+    if (message.likerId !== "") {
+      writer.uint32(34).string(message.likerId);
+    }
+    if (message.excerpt !== "") {
+      writer.uint32(42).string(message.excerpt);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CommentLiked {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCommentLiked();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.commentId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.postId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.commentAuthorId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.likerId = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.excerpt = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<CommentLiked>): CommentLiked {
+    return CommentLiked.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<CommentLiked>): CommentLiked {
+    const message = createBaseCommentLiked();
+    message.commentId = object.commentId ?? "";
+    message.postId = object.postId ?? "";
+    message.commentAuthorId = object.commentAuthorId ?? "";
+    message.likerId = object.likerId ?? "";
+    message.excerpt = object.excerpt ?? "";
+    return message;
+  },
+};
+
+function createBasePostShared(): PostShared {
+  return { shareId: "", postId: "", postAuthorId: "", sharerId: "", quote: "", excerpt: "" };
+}
+
+export const PostShared: MessageFns<PostShared> = {
+  encode(message: PostShared, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.shareId !== "") {
+      writer.uint32(10).string(message.shareId);
+    }
+    if (message.postId !== "") {
+      writer.uint32(18).string(message.postId);
+    }
+    if (message.postAuthorId !== "") {
+      writer.uint32(26).string(message.postAuthorId);
+    }
+    if (message.sharerId !== "") {
+      writer.uint32(34).string(message.sharerId);
+    }
+    if (message.quote !== "") {
+      writer.uint32(42).string(message.quote);
+    }
+    if (message.excerpt !== "") {
+      writer.uint32(50).string(message.excerpt);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PostShared {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePostShared();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.shareId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.postId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.postAuthorId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.sharerId = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.quote = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.excerpt = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<PostShared>): PostShared {
+    return PostShared.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<PostShared>): PostShared {
+    const message = createBasePostShared();
+    message.shareId = object.shareId ?? "";
+    message.postId = object.postId ?? "";
+    message.postAuthorId = object.postAuthorId ?? "";
+    message.sharerId = object.sharerId ?? "";
+    message.quote = object.quote ?? "";
+    message.excerpt = object.excerpt ?? "";
+    return message;
+  },
+};
+
+function createBasePostDeleted(): PostDeleted {
+  return { postId: "" };
+}
+
+export const PostDeleted: MessageFns<PostDeleted> = {
+  encode(message: PostDeleted, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.postId !== "") {
+      writer.uint32(10).string(message.postId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PostDeleted {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePostDeleted();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.postId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<PostDeleted>): PostDeleted {
+    return PostDeleted.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<PostDeleted>): PostDeleted {
+    const message = createBasePostDeleted();
+    message.postId = object.postId ?? "";
+    return message;
+  },
+};
+
+function createBaseCommentDeleted(): CommentDeleted {
+  return { commentId: "", postId: "" };
+}
+
+export const CommentDeleted: MessageFns<CommentDeleted> = {
+  encode(message: CommentDeleted, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.commentId !== "") {
+      writer.uint32(10).string(message.commentId);
+    }
+    if (message.postId !== "") {
+      writer.uint32(18).string(message.postId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CommentDeleted {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCommentDeleted();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.commentId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.postId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<CommentDeleted>): CommentDeleted {
+    return CommentDeleted.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<CommentDeleted>): CommentDeleted {
+    const message = createBaseCommentDeleted();
+    message.commentId = object.commentId ?? "";
+    message.postId = object.postId ?? "";
     return message;
   },
 };

@@ -12,7 +12,6 @@ export const protobufPackage = "wren.notification.v1";
 
 export const protobufFileName = "wren/notification/v1/notification.proto";
 
-/** Started with the walking skeleton; notification-service implements it in a later step. */
 export enum NotificationType {
   NOTIFICATION_TYPE_UNSPECIFIED = "NOTIFICATION_TYPE_UNSPECIFIED",
   NOTIFICATION_TYPE_FOLLOW = "NOTIFICATION_TYPE_FOLLOW",
@@ -76,23 +75,276 @@ export function notificationTypeToNumber(object: NotificationType): number {
   }
 }
 
+export enum Channel {
+  CHANNEL_UNSPECIFIED = "CHANNEL_UNSPECIFIED",
+  CHANNEL_IN_APP = "CHANNEL_IN_APP",
+  CHANNEL_WEB_PUSH = "CHANNEL_WEB_PUSH",
+  CHANNEL_EXPO_PUSH = "CHANNEL_EXPO_PUSH",
+  UNRECOGNIZED = "UNRECOGNIZED",
+}
+
+export function channelFromJSON(object: any): Channel {
+  switch (object) {
+    case 0:
+    case "CHANNEL_UNSPECIFIED":
+      return Channel.CHANNEL_UNSPECIFIED;
+    case 1:
+    case "CHANNEL_IN_APP":
+      return Channel.CHANNEL_IN_APP;
+    case 2:
+    case "CHANNEL_WEB_PUSH":
+      return Channel.CHANNEL_WEB_PUSH;
+    case 3:
+    case "CHANNEL_EXPO_PUSH":
+      return Channel.CHANNEL_EXPO_PUSH;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return Channel.UNRECOGNIZED;
+  }
+}
+
+export function channelToNumber(object: Channel): number {
+  switch (object) {
+    case Channel.CHANNEL_UNSPECIFIED:
+      return 0;
+    case Channel.CHANNEL_IN_APP:
+      return 1;
+    case Channel.CHANNEL_WEB_PUSH:
+      return 2;
+    case Channel.CHANNEL_EXPO_PUSH:
+      return 3;
+    case Channel.UNRECOGNIZED:
+    default:
+      return -1;
+  }
+}
+
+/** Who did it, as notification-service's replica of user-service knows them. */
+export interface Actor {
+  id: string;
+  username: string;
+  displayName: string;
+  avatarUrl: string;
+}
+
+/** What it is about: a post, or a comment on a post (both empty for a follow). */
+export interface Target {
+  postId: string;
+  commentId: string;
+  /** The start of the post's or comment's text. */
+  excerpt: string;
+}
+
 export interface Notification {
   id: string;
   type: NotificationType;
-  actorId: string;
-  postId: string;
-  commentId: string;
+  actor: Actor | undefined;
+  target: Target | undefined;
   createdAt: Date | undefined;
   read: boolean;
 }
+
+/** Likes and shares of one target, together: "Ana and 3 others liked your post". */
+export interface NotificationGroup {
+  type: NotificationType;
+  target:
+    | Target
+    | undefined;
+  /** The most recent actors first, at most 3. */
+  latestActors: Actor[];
+  actorCount: number;
+  latestAt:
+    | Date
+    | undefined;
+  /** False while any notification of the group is unread. */
+  read: boolean;
+  /** The newest notification of the group; a cursor for the next page points past it. */
+  latestNotificationId: string;
+}
+
+export interface Preference {
+  type: NotificationType;
+  channel: Channel;
+  enabled: boolean;
+}
+
+function createBaseActor(): Actor {
+  return { id: "", username: "", displayName: "", avatarUrl: "" };
+}
+
+export const Actor: MessageFns<Actor> = {
+  encode(message: Actor, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.username !== "") {
+      writer.uint32(18).string(message.username);
+    }
+    if (message.displayName !== "") {
+      writer.uint32(26).string(message.displayName);
+    }
+    if (message.avatarUrl !== "") {
+      writer.uint32(34).string(message.avatarUrl);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Actor {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseActor();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.username = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.displayName = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.avatarUrl = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<Actor>): Actor {
+    return Actor.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<Actor>): Actor {
+    const message = createBaseActor();
+    message.id = object.id ?? "";
+    message.username = object.username ?? "";
+    message.displayName = object.displayName ?? "";
+    message.avatarUrl = object.avatarUrl ?? "";
+    return message;
+  },
+};
+
+function createBaseTarget(): Target {
+  return { postId: "", commentId: "", excerpt: "" };
+}
+
+export const Target: MessageFns<Target> = {
+  encode(message: Target, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.postId !== "") {
+      writer.uint32(10).string(message.postId);
+    }
+    if (message.commentId !== "") {
+      writer.uint32(18).string(message.commentId);
+    }
+    if (message.excerpt !== "") {
+      writer.uint32(26).string(message.excerpt);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Target {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTarget();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.postId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.commentId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.excerpt = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<Target>): Target {
+    return Target.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<Target>): Target {
+    const message = createBaseTarget();
+    message.postId = object.postId ?? "";
+    message.commentId = object.commentId ?? "";
+    message.excerpt = object.excerpt ?? "";
+    return message;
+  },
+};
 
 function createBaseNotification(): Notification {
   return {
     id: "",
     type: NotificationType.NOTIFICATION_TYPE_UNSPECIFIED,
-    actorId: "",
-    postId: "",
-    commentId: "",
+    actor: undefined,
+    target: undefined,
     createdAt: undefined,
     read: false,
   };
@@ -106,20 +358,17 @@ export const Notification: MessageFns<Notification> = {
     if (message.type !== NotificationType.NOTIFICATION_TYPE_UNSPECIFIED) {
       writer.uint32(16).int32(notificationTypeToNumber(message.type));
     }
-    if (message.actorId !== "") {
-      writer.uint32(26).string(message.actorId);
+    if (message.actor !== undefined) {
+      Actor.encode(message.actor, writer.uint32(26).fork()).join();
     }
-    if (message.postId !== "") {
-      writer.uint32(34).string(message.postId);
-    }
-    if (message.commentId !== "") {
-      writer.uint32(42).string(message.commentId);
+    if (message.target !== undefined) {
+      Target.encode(message.target, writer.uint32(34).fork()).join();
     }
     if (message.createdAt !== undefined) {
-      Timestamp.encode(toTimestamp(message.createdAt), writer.uint32(50).fork()).join();
+      Timestamp.encode(toTimestamp(message.createdAt), writer.uint32(42).fork()).join();
     }
     if (message.read !== false) {
-      writer.uint32(56).bool(message.read);
+      writer.uint32(48).bool(message.read);
     }
     return writer;
   },
@@ -158,7 +407,7 @@ export const Notification: MessageFns<Notification> = {
               break;
             }
 
-            message.actorId = reader.string();
+            message.actor = Actor.decode(reader, reader.uint32());
             continue;
           }
           case 4: {
@@ -166,7 +415,7 @@ export const Notification: MessageFns<Notification> = {
               break;
             }
 
-            message.postId = reader.string();
+            message.target = Target.decode(reader, reader.uint32());
             continue;
           }
           case 5: {
@@ -174,19 +423,11 @@ export const Notification: MessageFns<Notification> = {
               break;
             }
 
-            message.commentId = reader.string();
-            continue;
-          }
-          case 6: {
-            if (tag !== 50) {
-              break;
-            }
-
             message.createdAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
-          case 7: {
-            if (tag !== 56) {
+          case 6: {
+            if (tag !== 48) {
               break;
             }
 
@@ -212,11 +453,228 @@ export const Notification: MessageFns<Notification> = {
     const message = createBaseNotification();
     message.id = object.id ?? "";
     message.type = object.type ?? NotificationType.NOTIFICATION_TYPE_UNSPECIFIED;
-    message.actorId = object.actorId ?? "";
-    message.postId = object.postId ?? "";
-    message.commentId = object.commentId ?? "";
+    message.actor = (object.actor !== undefined && object.actor !== null) ? Actor.fromPartial(object.actor) : undefined;
+    message.target = (object.target !== undefined && object.target !== null)
+      ? Target.fromPartial(object.target)
+      : undefined;
     message.createdAt = object.createdAt ?? undefined;
     message.read = object.read ?? false;
+    return message;
+  },
+};
+
+function createBaseNotificationGroup(): NotificationGroup {
+  return {
+    type: NotificationType.NOTIFICATION_TYPE_UNSPECIFIED,
+    target: undefined,
+    latestActors: [],
+    actorCount: 0,
+    latestAt: undefined,
+    read: false,
+    latestNotificationId: "",
+  };
+}
+
+export const NotificationGroup: MessageFns<NotificationGroup> = {
+  encode(message: NotificationGroup, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.type !== NotificationType.NOTIFICATION_TYPE_UNSPECIFIED) {
+      writer.uint32(8).int32(notificationTypeToNumber(message.type));
+    }
+    if (message.target !== undefined) {
+      Target.encode(message.target, writer.uint32(18).fork()).join();
+    }
+    for (const v of message.latestActors) {
+      Actor.encode(v!, writer.uint32(26).fork()).join();
+    }
+    if (message.actorCount !== 0) {
+      writer.uint32(32).int32(message.actorCount);
+    }
+    if (message.latestAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.latestAt), writer.uint32(42).fork()).join();
+    }
+    if (message.read !== false) {
+      writer.uint32(48).bool(message.read);
+    }
+    if (message.latestNotificationId !== "") {
+      writer.uint32(58).string(message.latestNotificationId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): NotificationGroup {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseNotificationGroup();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.type = notificationTypeFromJSON(reader.int32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.target = Target.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.latestActors.push(Actor.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.actorCount = reader.int32();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.latestAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.read = reader.bool();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.latestNotificationId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<NotificationGroup>): NotificationGroup {
+    return NotificationGroup.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<NotificationGroup>): NotificationGroup {
+    const message = createBaseNotificationGroup();
+    message.type = object.type ?? NotificationType.NOTIFICATION_TYPE_UNSPECIFIED;
+    message.target = (object.target !== undefined && object.target !== null)
+      ? Target.fromPartial(object.target)
+      : undefined;
+    message.latestActors = object.latestActors?.map((e) => Actor.fromPartial(e)) || [];
+    message.actorCount = object.actorCount ?? 0;
+    message.latestAt = object.latestAt ?? undefined;
+    message.read = object.read ?? false;
+    message.latestNotificationId = object.latestNotificationId ?? "";
+    return message;
+  },
+};
+
+function createBasePreference(): Preference {
+  return { type: NotificationType.NOTIFICATION_TYPE_UNSPECIFIED, channel: Channel.CHANNEL_UNSPECIFIED, enabled: false };
+}
+
+export const Preference: MessageFns<Preference> = {
+  encode(message: Preference, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.type !== NotificationType.NOTIFICATION_TYPE_UNSPECIFIED) {
+      writer.uint32(8).int32(notificationTypeToNumber(message.type));
+    }
+    if (message.channel !== Channel.CHANNEL_UNSPECIFIED) {
+      writer.uint32(16).int32(channelToNumber(message.channel));
+    }
+    if (message.enabled !== false) {
+      writer.uint32(24).bool(message.enabled);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Preference {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePreference();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.type = notificationTypeFromJSON(reader.int32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.channel = channelFromJSON(reader.int32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.enabled = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<Preference>): Preference {
+    return Preference.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<Preference>): Preference {
+    const message = createBasePreference();
+    message.type = object.type ?? NotificationType.NOTIFICATION_TYPE_UNSPECIFIED;
+    message.channel = object.channel ?? Channel.CHANNEL_UNSPECIFIED;
+    message.enabled = object.enabled ?? false;
     return message;
   },
 };

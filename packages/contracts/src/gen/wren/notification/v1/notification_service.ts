@@ -7,7 +7,14 @@
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 import type { CallContext, CallOptions } from "nice-grpc-common";
-import { Notification } from "./notification.js";
+import {
+  Notification,
+  NotificationGroup,
+  NotificationType,
+  notificationTypeFromJSON,
+  notificationTypeToNumber,
+  Preference,
+} from "./notification.js";
 
 export const protobufPackage = "wren.notification.v1";
 
@@ -16,6 +23,9 @@ export const protobufFileName = "wren/notification/v1/notification_service.proto
 export interface ListNotificationsRequest {
   pageSize: number;
   pageToken: string;
+  /** Only these types; empty means all. */
+  types: NotificationType[];
+  unreadOnly: boolean;
 }
 
 export interface ListNotificationsResponse {
@@ -23,8 +33,61 @@ export interface ListNotificationsResponse {
   nextPageToken: string;
 }
 
+export interface ListNotificationGroupsRequest {
+  pageSize: number;
+  pageToken: string;
+  types: NotificationType[];
+  unreadOnly: boolean;
+}
+
+export interface ListNotificationGroupsResponse {
+  groups: NotificationGroup[];
+  nextPageToken: string;
+}
+
+export interface GetUnreadCountRequest {
+}
+
+export interface GetUnreadCountResponse {
+  count: number;
+}
+
+export interface MarkNotificationsReadRequest {
+  /** At most 100 ids; ids that are not the caller's are ignored. */
+  notificationIds: string[];
+  /** Or: every notification up to and including this one (newest first order). */
+  upToNotificationId: string;
+}
+
+export interface MarkNotificationsReadResponse {
+  /** How many changed from unread to read. */
+  marked: number;
+}
+
+export interface DeleteNotificationRequest {
+  notificationId: string;
+}
+
+export interface DeleteNotificationResponse {
+}
+
+export interface GetPreferencesRequest {
+}
+
+export interface GetPreferencesResponse {
+  preferences: Preference[];
+}
+
+export interface UpdatePreferencesRequest {
+  preferences: Preference[];
+}
+
+export interface UpdatePreferencesResponse {
+  preferences: Preference[];
+}
+
 function createBaseListNotificationsRequest(): ListNotificationsRequest {
-  return { pageSize: 0, pageToken: "" };
+  return { pageSize: 0, pageToken: "", types: [], unreadOnly: false };
 }
 
 export const ListNotificationsRequest: MessageFns<ListNotificationsRequest> = {
@@ -34,6 +97,16 @@ export const ListNotificationsRequest: MessageFns<ListNotificationsRequest> = {
     }
     if (message.pageToken !== "") {
       writer.uint32(18).string(message.pageToken);
+    }
+    if (message.types.length !== 0) {
+      writer.uint32(26).fork();
+      for (const v of message.types) {
+        writer.int32(notificationTypeToNumber(v));
+      }
+      writer.join();
+    }
+    if (message.unreadOnly !== false) {
+      writer.uint32(32).bool(message.unreadOnly);
     }
     return writer;
   },
@@ -67,6 +140,32 @@ export const ListNotificationsRequest: MessageFns<ListNotificationsRequest> = {
             message.pageToken = reader.string();
             continue;
           }
+          case 3: {
+            if (tag === 24) {
+              message.types.push(notificationTypeFromJSON(reader.int32()));
+
+              continue;
+            }
+
+            if (tag === 26) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.types.push(notificationTypeFromJSON(reader.int32()));
+              }
+
+              continue;
+            }
+
+            break;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.unreadOnly = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -86,6 +185,8 @@ export const ListNotificationsRequest: MessageFns<ListNotificationsRequest> = {
     const message = createBaseListNotificationsRequest();
     message.pageSize = object.pageSize ?? 0;
     message.pageToken = object.pageToken ?? "";
+    message.types = object.types?.map((e) => e) || [];
+    message.unreadOnly = object.unreadOnly ?? false;
     return message;
   },
 };
@@ -157,11 +258,711 @@ export const ListNotificationsResponse: MessageFns<ListNotificationsResponse> = 
   },
 };
 
+function createBaseListNotificationGroupsRequest(): ListNotificationGroupsRequest {
+  return { pageSize: 0, pageToken: "", types: [], unreadOnly: false };
+}
+
+export const ListNotificationGroupsRequest: MessageFns<ListNotificationGroupsRequest> = {
+  encode(message: ListNotificationGroupsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.pageSize !== 0) {
+      writer.uint32(8).int32(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      writer.uint32(18).string(message.pageToken);
+    }
+    if (message.types.length !== 0) {
+      writer.uint32(26).fork();
+      for (const v of message.types) {
+        writer.int32(notificationTypeToNumber(v));
+      }
+      writer.join();
+    }
+    if (message.unreadOnly !== false) {
+      writer.uint32(32).bool(message.unreadOnly);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListNotificationGroupsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListNotificationGroupsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.pageSize = reader.int32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.pageToken = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag === 24) {
+              message.types.push(notificationTypeFromJSON(reader.int32()));
+
+              continue;
+            }
+
+            if (tag === 26) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.types.push(notificationTypeFromJSON(reader.int32()));
+              }
+
+              continue;
+            }
+
+            break;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.unreadOnly = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<ListNotificationGroupsRequest>): ListNotificationGroupsRequest {
+    return ListNotificationGroupsRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ListNotificationGroupsRequest>): ListNotificationGroupsRequest {
+    const message = createBaseListNotificationGroupsRequest();
+    message.pageSize = object.pageSize ?? 0;
+    message.pageToken = object.pageToken ?? "";
+    message.types = object.types?.map((e) => e) || [];
+    message.unreadOnly = object.unreadOnly ?? false;
+    return message;
+  },
+};
+
+function createBaseListNotificationGroupsResponse(): ListNotificationGroupsResponse {
+  return { groups: [], nextPageToken: "" };
+}
+
+export const ListNotificationGroupsResponse: MessageFns<ListNotificationGroupsResponse> = {
+  encode(message: ListNotificationGroupsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.groups) {
+      NotificationGroup.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.nextPageToken !== "") {
+      writer.uint32(18).string(message.nextPageToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListNotificationGroupsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListNotificationGroupsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.groups.push(NotificationGroup.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.nextPageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<ListNotificationGroupsResponse>): ListNotificationGroupsResponse {
+    return ListNotificationGroupsResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ListNotificationGroupsResponse>): ListNotificationGroupsResponse {
+    const message = createBaseListNotificationGroupsResponse();
+    message.groups = object.groups?.map((e) => NotificationGroup.fromPartial(e)) || [];
+    message.nextPageToken = object.nextPageToken ?? "";
+    return message;
+  },
+};
+
+function createBaseGetUnreadCountRequest(): GetUnreadCountRequest {
+  return {};
+}
+
+export const GetUnreadCountRequest: MessageFns<GetUnreadCountRequest> = {
+  encode(_: GetUnreadCountRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetUnreadCountRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetUnreadCountRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<GetUnreadCountRequest>): GetUnreadCountRequest {
+    return GetUnreadCountRequest.fromPartial(base ?? {});
+  },
+  fromPartial(_: DeepPartial<GetUnreadCountRequest>): GetUnreadCountRequest {
+    const message = createBaseGetUnreadCountRequest();
+    return message;
+  },
+};
+
+function createBaseGetUnreadCountResponse(): GetUnreadCountResponse {
+  return { count: 0 };
+}
+
+export const GetUnreadCountResponse: MessageFns<GetUnreadCountResponse> = {
+  encode(message: GetUnreadCountResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.count !== 0) {
+      writer.uint32(8).int32(message.count);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetUnreadCountResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetUnreadCountResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.count = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<GetUnreadCountResponse>): GetUnreadCountResponse {
+    return GetUnreadCountResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<GetUnreadCountResponse>): GetUnreadCountResponse {
+    const message = createBaseGetUnreadCountResponse();
+    message.count = object.count ?? 0;
+    return message;
+  },
+};
+
+function createBaseMarkNotificationsReadRequest(): MarkNotificationsReadRequest {
+  return { notificationIds: [], upToNotificationId: "" };
+}
+
+export const MarkNotificationsReadRequest: MessageFns<MarkNotificationsReadRequest> = {
+  encode(message: MarkNotificationsReadRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.notificationIds) {
+      writer.uint32(10).string(v!);
+    }
+    if (message.upToNotificationId !== "") {
+      writer.uint32(18).string(message.upToNotificationId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MarkNotificationsReadRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMarkNotificationsReadRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.notificationIds.push(reader.string());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.upToNotificationId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<MarkNotificationsReadRequest>): MarkNotificationsReadRequest {
+    return MarkNotificationsReadRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<MarkNotificationsReadRequest>): MarkNotificationsReadRequest {
+    const message = createBaseMarkNotificationsReadRequest();
+    message.notificationIds = object.notificationIds?.map((e) => e) || [];
+    message.upToNotificationId = object.upToNotificationId ?? "";
+    return message;
+  },
+};
+
+function createBaseMarkNotificationsReadResponse(): MarkNotificationsReadResponse {
+  return { marked: 0 };
+}
+
+export const MarkNotificationsReadResponse: MessageFns<MarkNotificationsReadResponse> = {
+  encode(message: MarkNotificationsReadResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.marked !== 0) {
+      writer.uint32(8).int32(message.marked);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MarkNotificationsReadResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMarkNotificationsReadResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.marked = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<MarkNotificationsReadResponse>): MarkNotificationsReadResponse {
+    return MarkNotificationsReadResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<MarkNotificationsReadResponse>): MarkNotificationsReadResponse {
+    const message = createBaseMarkNotificationsReadResponse();
+    message.marked = object.marked ?? 0;
+    return message;
+  },
+};
+
+function createBaseDeleteNotificationRequest(): DeleteNotificationRequest {
+  return { notificationId: "" };
+}
+
+export const DeleteNotificationRequest: MessageFns<DeleteNotificationRequest> = {
+  encode(message: DeleteNotificationRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.notificationId !== "") {
+      writer.uint32(10).string(message.notificationId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeleteNotificationRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeleteNotificationRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.notificationId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<DeleteNotificationRequest>): DeleteNotificationRequest {
+    return DeleteNotificationRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<DeleteNotificationRequest>): DeleteNotificationRequest {
+    const message = createBaseDeleteNotificationRequest();
+    message.notificationId = object.notificationId ?? "";
+    return message;
+  },
+};
+
+function createBaseDeleteNotificationResponse(): DeleteNotificationResponse {
+  return {};
+}
+
+export const DeleteNotificationResponse: MessageFns<DeleteNotificationResponse> = {
+  encode(_: DeleteNotificationResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeleteNotificationResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeleteNotificationResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<DeleteNotificationResponse>): DeleteNotificationResponse {
+    return DeleteNotificationResponse.fromPartial(base ?? {});
+  },
+  fromPartial(_: DeepPartial<DeleteNotificationResponse>): DeleteNotificationResponse {
+    const message = createBaseDeleteNotificationResponse();
+    return message;
+  },
+};
+
+function createBaseGetPreferencesRequest(): GetPreferencesRequest {
+  return {};
+}
+
+export const GetPreferencesRequest: MessageFns<GetPreferencesRequest> = {
+  encode(_: GetPreferencesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetPreferencesRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetPreferencesRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<GetPreferencesRequest>): GetPreferencesRequest {
+    return GetPreferencesRequest.fromPartial(base ?? {});
+  },
+  fromPartial(_: DeepPartial<GetPreferencesRequest>): GetPreferencesRequest {
+    const message = createBaseGetPreferencesRequest();
+    return message;
+  },
+};
+
+function createBaseGetPreferencesResponse(): GetPreferencesResponse {
+  return { preferences: [] };
+}
+
+export const GetPreferencesResponse: MessageFns<GetPreferencesResponse> = {
+  encode(message: GetPreferencesResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.preferences) {
+      Preference.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetPreferencesResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetPreferencesResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.preferences.push(Preference.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<GetPreferencesResponse>): GetPreferencesResponse {
+    return GetPreferencesResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<GetPreferencesResponse>): GetPreferencesResponse {
+    const message = createBaseGetPreferencesResponse();
+    message.preferences = object.preferences?.map((e) => Preference.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseUpdatePreferencesRequest(): UpdatePreferencesRequest {
+  return { preferences: [] };
+}
+
+export const UpdatePreferencesRequest: MessageFns<UpdatePreferencesRequest> = {
+  encode(message: UpdatePreferencesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.preferences) {
+      Preference.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdatePreferencesRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdatePreferencesRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.preferences.push(Preference.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<UpdatePreferencesRequest>): UpdatePreferencesRequest {
+    return UpdatePreferencesRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<UpdatePreferencesRequest>): UpdatePreferencesRequest {
+    const message = createBaseUpdatePreferencesRequest();
+    message.preferences = object.preferences?.map((e) => Preference.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseUpdatePreferencesResponse(): UpdatePreferencesResponse {
+  return { preferences: [] };
+}
+
+export const UpdatePreferencesResponse: MessageFns<UpdatePreferencesResponse> = {
+  encode(message: UpdatePreferencesResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.preferences) {
+      Preference.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdatePreferencesResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdatePreferencesResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.preferences.push(Preference.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<UpdatePreferencesResponse>): UpdatePreferencesResponse {
+    return UpdatePreferencesResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<UpdatePreferencesResponse>): UpdatePreferencesResponse {
+    const message = createBaseUpdatePreferencesResponse();
+    message.preferences = object.preferences?.map((e) => Preference.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+/** The caller's own notifications; every method acts as the user of the access token. */
 export type NotificationServiceDefinition = typeof NotificationServiceDefinition;
 export const NotificationServiceDefinition = {
   name: "NotificationService",
   fullName: "wren.notification.v1.NotificationService",
   methods: {
+    /** Newest first. */
     listNotifications: {
       name: "ListNotifications",
       requestType: ListNotificationsRequest as typeof ListNotificationsRequest,
@@ -170,21 +971,131 @@ export const NotificationServiceDefinition = {
       responseStream: false,
       options: { idempotencyLevel: "NO_SIDE_EFFECTS" },
     },
+    /** Likes and shares of the same target grouped; other types one per group. Newest first. */
+    listNotificationGroups: {
+      name: "ListNotificationGroups",
+      requestType: ListNotificationGroupsRequest as typeof ListNotificationGroupsRequest,
+      requestStream: false,
+      responseType: ListNotificationGroupsResponse as typeof ListNotificationGroupsResponse,
+      responseStream: false,
+      options: { idempotencyLevel: "NO_SIDE_EFFECTS" },
+    },
+    getUnreadCount: {
+      name: "GetUnreadCount",
+      requestType: GetUnreadCountRequest as typeof GetUnreadCountRequest,
+      requestStream: false,
+      responseType: GetUnreadCountResponse as typeof GetUnreadCountResponse,
+      responseStream: false,
+      options: { idempotencyLevel: "NO_SIDE_EFFECTS" },
+    },
+    /** By ids, or everything up to and including a notification. Idempotent. */
+    markNotificationsRead: {
+      name: "MarkNotificationsRead",
+      requestType: MarkNotificationsReadRequest as typeof MarkNotificationsReadRequest,
+      requestStream: false,
+      responseType: MarkNotificationsReadResponse as typeof MarkNotificationsReadResponse,
+      responseStream: false,
+      options: { idempotencyLevel: "IDEMPOTENT" },
+    },
+    deleteNotification: {
+      name: "DeleteNotification",
+      requestType: DeleteNotificationRequest as typeof DeleteNotificationRequest,
+      requestStream: false,
+      responseType: DeleteNotificationResponse as typeof DeleteNotificationResponse,
+      responseStream: false,
+      options: { idempotencyLevel: "IDEMPOTENT" },
+    },
+    /** The whole type × channel matrix; everything is on until turned off. */
+    getPreferences: {
+      name: "GetPreferences",
+      requestType: GetPreferencesRequest as typeof GetPreferencesRequest,
+      requestStream: false,
+      responseType: GetPreferencesResponse as typeof GetPreferencesResponse,
+      responseStream: false,
+      options: { idempotencyLevel: "NO_SIDE_EFFECTS" },
+    },
+    /** Changes the given cells; answers the whole matrix. */
+    updatePreferences: {
+      name: "UpdatePreferences",
+      requestType: UpdatePreferencesRequest as typeof UpdatePreferencesRequest,
+      requestStream: false,
+      responseType: UpdatePreferencesResponse as typeof UpdatePreferencesResponse,
+      responseStream: false,
+      options: { idempotencyLevel: "IDEMPOTENT" },
+    },
   },
 } as const;
 
 export interface NotificationServiceImplementation<CallContextExt = {}> {
+  /** Newest first. */
   listNotifications(
     request: ListNotificationsRequest,
     context: CallContext & CallContextExt,
   ): Promise<DeepPartial<ListNotificationsResponse>>;
+  /** Likes and shares of the same target grouped; other types one per group. Newest first. */
+  listNotificationGroups(
+    request: ListNotificationGroupsRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<ListNotificationGroupsResponse>>;
+  getUnreadCount(
+    request: GetUnreadCountRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<GetUnreadCountResponse>>;
+  /** By ids, or everything up to and including a notification. Idempotent. */
+  markNotificationsRead(
+    request: MarkNotificationsReadRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<MarkNotificationsReadResponse>>;
+  deleteNotification(
+    request: DeleteNotificationRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<DeleteNotificationResponse>>;
+  /** The whole type × channel matrix; everything is on until turned off. */
+  getPreferences(
+    request: GetPreferencesRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<GetPreferencesResponse>>;
+  /** Changes the given cells; answers the whole matrix. */
+  updatePreferences(
+    request: UpdatePreferencesRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<UpdatePreferencesResponse>>;
 }
 
 export interface NotificationServiceClient<CallOptionsExt = {}> {
+  /** Newest first. */
   listNotifications(
     request: DeepPartial<ListNotificationsRequest>,
     options?: CallOptions & CallOptionsExt,
   ): Promise<ListNotificationsResponse>;
+  /** Likes and shares of the same target grouped; other types one per group. Newest first. */
+  listNotificationGroups(
+    request: DeepPartial<ListNotificationGroupsRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<ListNotificationGroupsResponse>;
+  getUnreadCount(
+    request: DeepPartial<GetUnreadCountRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<GetUnreadCountResponse>;
+  /** By ids, or everything up to and including a notification. Idempotent. */
+  markNotificationsRead(
+    request: DeepPartial<MarkNotificationsReadRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<MarkNotificationsReadResponse>;
+  deleteNotification(
+    request: DeepPartial<DeleteNotificationRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<DeleteNotificationResponse>;
+  /** The whole type × channel matrix; everything is on until turned off. */
+  getPreferences(
+    request: DeepPartial<GetPreferencesRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<GetPreferencesResponse>;
+  /** Changes the given cells; answers the whole matrix. */
+  updatePreferences(
+    request: DeepPartial<UpdatePreferencesRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<UpdatePreferencesResponse>;
 }
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;

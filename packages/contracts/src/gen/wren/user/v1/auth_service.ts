@@ -126,6 +126,17 @@ export interface GetJwksResponse {
   keys: Jwk[];
 }
 
+export interface IssueServiceTokenRequest {
+  service: string;
+  clientSecret: string;
+}
+
+export interface IssueServiceTokenResponse {
+  token: string;
+  /** Seconds until it expires. */
+  expiresIn: number;
+}
+
 function createBaseClientInfo(): ClientInfo {
   return { userAgent: "", ip: "" };
 }
@@ -1544,6 +1555,140 @@ export const GetJwksResponse: MessageFns<GetJwksResponse> = {
   },
 };
 
+function createBaseIssueServiceTokenRequest(): IssueServiceTokenRequest {
+  return { service: "", clientSecret: "" };
+}
+
+export const IssueServiceTokenRequest: MessageFns<IssueServiceTokenRequest> = {
+  encode(message: IssueServiceTokenRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.service !== "") {
+      writer.uint32(10).string(message.service);
+    }
+    if (message.clientSecret !== "") {
+      writer.uint32(18).string(message.clientSecret);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): IssueServiceTokenRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseIssueServiceTokenRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.service = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.clientSecret = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<IssueServiceTokenRequest>): IssueServiceTokenRequest {
+    return IssueServiceTokenRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<IssueServiceTokenRequest>): IssueServiceTokenRequest {
+    const message = createBaseIssueServiceTokenRequest();
+    message.service = object.service ?? "";
+    message.clientSecret = object.clientSecret ?? "";
+    return message;
+  },
+};
+
+function createBaseIssueServiceTokenResponse(): IssueServiceTokenResponse {
+  return { token: "", expiresIn: 0 };
+}
+
+export const IssueServiceTokenResponse: MessageFns<IssueServiceTokenResponse> = {
+  encode(message: IssueServiceTokenResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.token !== "") {
+      writer.uint32(10).string(message.token);
+    }
+    if (message.expiresIn !== 0) {
+      writer.uint32(16).int32(message.expiresIn);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): IssueServiceTokenResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseIssueServiceTokenResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.token = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.expiresIn = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<IssueServiceTokenResponse>): IssueServiceTokenResponse {
+    return IssueServiceTokenResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<IssueServiceTokenResponse>): IssueServiceTokenResponse {
+    const message = createBaseIssueServiceTokenResponse();
+    message.token = object.token ?? "";
+    message.expiresIn = object.expiresIn ?? 0;
+    return message;
+  },
+};
+
 /**
  * Accounts, sessions and tokens. Register, Login, Refresh and GetJwks take no access token;
  * every other method acts as the user of the access token in the `authorization` metadata.
@@ -1623,6 +1768,19 @@ export const AuthServiceDefinition = {
       responseStream: false,
       options: {},
     },
+    /**
+     * A short-lived service credential for another Wren service (OAuth 2 client-credentials
+     * style): the service proves itself with its client secret. Public; the secret is the
+     * credential.
+     */
+    issueServiceToken: {
+      name: "IssueServiceToken",
+      requestType: IssueServiceTokenRequest as typeof IssueServiceTokenRequest,
+      requestStream: false,
+      responseType: IssueServiceTokenResponse as typeof IssueServiceTokenResponse,
+      responseStream: false,
+      options: {},
+    },
     /** Public keys that verify access tokens (RFC 7517 JWK set). */
     getJwks: {
       name: "GetJwks",
@@ -1662,6 +1820,15 @@ export interface AuthServiceImplementation<CallContextExt = {}> {
     request: DeleteAccountRequest,
     context: CallContext & CallContextExt,
   ): Promise<DeepPartial<DeleteAccountResponse>>;
+  /**
+   * A short-lived service credential for another Wren service (OAuth 2 client-credentials
+   * style): the service proves itself with its client secret. Public; the secret is the
+   * credential.
+   */
+  issueServiceToken(
+    request: IssueServiceTokenRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<IssueServiceTokenResponse>>;
   /** Public keys that verify access tokens (RFC 7517 JWK set). */
   getJwks(request: GetJwksRequest, context: CallContext & CallContextExt): Promise<DeepPartial<GetJwksResponse>>;
 }
@@ -1693,6 +1860,15 @@ export interface AuthServiceClient<CallOptionsExt = {}> {
     request: DeepPartial<DeleteAccountRequest>,
     options?: CallOptions & CallOptionsExt,
   ): Promise<DeleteAccountResponse>;
+  /**
+   * A short-lived service credential for another Wren service (OAuth 2 client-credentials
+   * style): the service proves itself with its client secret. Public; the secret is the
+   * credential.
+   */
+  issueServiceToken(
+    request: DeepPartial<IssueServiceTokenRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<IssueServiceTokenResponse>;
   /** Public keys that verify access tokens (RFC 7517 JWK set). */
   getJwks(request: DeepPartial<GetJwksRequest>, options?: CallOptions & CallOptionsExt): Promise<GetJwksResponse>;
 }
