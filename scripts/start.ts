@@ -5,6 +5,7 @@
  * and waits until the gateway is ready. Ctrl-C (or SIGTERM) stops everything cleanly.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -43,6 +44,17 @@ async function takeLock(): Promise<string> {
   }
   await writeFile(lock, String(process.pid));
   return lock;
+}
+
+/** The client secret post-service proves itself with to user-service; made on first run and kept. */
+async function postServiceClientSecret(): Promise<string> {
+  if (env.POST_SERVICE_CLIENT_SECRET) return env.POST_SERVICE_CLIENT_SECRET;
+  const file = join(dataDir, 'secrets', 'post-service-client-secret');
+  if (!existsSync(file)) {
+    await mkdir(join(dataDir, 'secrets'), { recursive: true, mode: 0o700 });
+    await writeFile(file, randomBytes(32).toString('base64url'), { mode: 0o600 });
+  }
+  return (await readFile(file, 'utf8')).trim();
 }
 
 /** The JWT signing keys: JWT_PRIVATE_KEYS, else a key set made on first run and kept. */
@@ -111,6 +123,7 @@ async function main(): Promise<void> {
     }
 
     const keys = await signingKeys();
+    const postSecret = await postServiceClientSecret();
     const local = (port: string) => `127.0.0.1:${port}`;
     const services: ServiceSpec[] = [
       {
@@ -119,10 +132,19 @@ async function main(): Promise<void> {
         env: {
           GRPC_PORT: ports.user,
           JWT_PRIVATE_KEYS: keys,
-          OUTBOX_SUBSCRIBERS: `post-service=${local(ports.post)}`,
+          OUTBOX_SUBSCRIBERS: `post-service=${local(ports.post)},notification-service=${local(ports.notification)}`,
+          SERVICE_CLIENTS: `post-service:${createHash('sha256').update(postSecret).digest('hex')}`,
         },
       },
-      { name: 'post-service', database: 'wren_posts', env: { GRPC_PORT: ports.post } },
+      {
+        name: 'post-service',
+        database: 'wren_posts',
+        env: {
+          GRPC_PORT: ports.post,
+          OUTBOX_SUBSCRIBERS: `notification-service=${local(ports.notification)}`,
+          SERVICE_CLIENT_SECRET: postSecret,
+        },
+      },
       { name: 'notification-service', database: 'wren_notifications', env: { GRPC_PORT: ports.notification } },
       {
         name: 'api-gateway',

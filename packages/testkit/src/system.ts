@@ -3,6 +3,7 @@
  * three services, then the gateway in front of them. The same config readers as in
  * production parse the environment each part gets.
  */
+import { createHash, randomBytes } from 'node:crypto';
 import { readGatewayConfig, startGateway } from '@wren/api-gateway';
 import { readNotificationServiceConfig, startNotificationService } from '@wren/notification-service';
 import { createLogger } from '@wren/platform';
@@ -33,10 +34,17 @@ export interface TestSystem {
 export async function startSystem(options: SystemOptions = {}): Promise<TestSystem> {
   const started: { stop(): Promise<void> }[] = [];
   try {
-    // post-service's port is chosen first: user-service's outbox relay delivers to it.
+    // Consumers' ports are chosen first: the producers' outbox relays deliver to them.
     const postPort = await freePort();
+    const notificationPort = await freePort();
+    const postClientSecret = randomBytes(24).toString('base64url');
     const user = await startUserServiceForTest({
-      env: { OUTBOX_SUBSCRIBERS: `post-service=127.0.0.1:${postPort}`, ...options.env, ...options.userServiceEnv },
+      env: {
+        OUTBOX_SUBSCRIBERS: `post-service=127.0.0.1:${postPort},notification-service=127.0.0.1:${notificationPort}`,
+        SERVICE_CLIENTS: `post-service:${createHash('sha256').update(postClientSecret).digest('hex')}`,
+        ...options.env,
+        ...options.userServiceEnv,
+      },
     });
     started.push(user.service);
     const common = { ...quiet, GRPC_HOST: '127.0.0.1', GRPC_PORT: '0', USER_SERVICE_ADDR: user.addr, ...options.env };
@@ -45,12 +53,15 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
       ...common,
       GRPC_PORT: String(postPort),
       DATABASE_URL: await createTestDatabase('posts'),
+      OUTBOX_SUBSCRIBERS: `notification-service=127.0.0.1:${notificationPort}`,
+      SERVICE_CLIENT_SECRET: postClientSecret,
     });
     const post = await startPostService(postConfig, createLogger('post-service', postConfig.logLevel));
     started.push(post);
 
     const notificationConfig = readNotificationServiceConfig({
       ...common,
+      GRPC_PORT: String(notificationPort),
       DATABASE_URL: await createTestDatabase('notifications'),
     });
     const notification = await startNotificationService(

@@ -1,14 +1,18 @@
 import {
   createLogger,
   createRemoteJwksVerifier,
+  issuedServiceCredential,
   type Logger,
+  type OutboxRelay,
   type RunningService,
+  startEventRelay,
   startGrpcService,
   startIdempotencySweeper,
 } from '@wren/platform';
 import type { PostServiceConfig } from './config.js';
 import { createPostServiceContext } from './context.js';
 import { migrations } from './db/migrations/index.js';
+import { PRODUCER } from './domain/events.js';
 import { publicMethods, registerRpc, serviceMethods } from './rpc/index.js';
 
 export async function startPostService(
@@ -17,7 +21,8 @@ export async function startPostService(
 ): Promise<RunningService> {
   const context = createPostServiceContext(config, logger);
   const sweeper = startIdempotencySweeper(context.database.db, logger, config.idempotencySweepIntervalMs);
-  return startGrpcService({
+  let relay: OutboxRelay | undefined;
+  const service = await startGrpcService({
     config,
     logger,
     database: context.database,
@@ -29,8 +34,17 @@ export async function startPostService(
     },
     register: (server) => registerRpc(server, context),
     release: async () => {
+      await relay?.stop();
       await sweeper.stop();
       context.clients.close();
     },
   });
+  // After migrations: the relay reads the outbox they create.
+  relay = startEventRelay({
+    pool: context.database.pool,
+    log: logger,
+    subscribers: config.outboxSubscribers,
+    credential: issuedServiceCredential(context.clients, config.userServiceAddr, PRODUCER, config.serviceClientSecret),
+  });
+  return service;
 }

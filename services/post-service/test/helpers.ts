@@ -23,14 +23,17 @@ import { startPostService } from '../src/service.js';
 export const PASSWORD = 'correct horse battery';
 export const { VISIBILITY_PUBLIC: PUBLIC, VISIBILITY_FOLLOWERS: FOLLOWERS } = Visibility;
 
-export async function startTestServices() {
-  const users = await startUserServiceForTest();
+type Env = Record<string, string>;
+
+export async function startTestServices(options: { userEnv?: Env; postEnv?: Env } = {}) {
+  const users = await startUserServiceForTest({ env: options.userEnv ?? {} });
   const config = readPostServiceConfig({
     ...quiet,
     GRPC_HOST: '127.0.0.1',
     GRPC_PORT: '0',
     DATABASE_URL: await createTestDatabase('posts'),
     USER_SERVICE_ADDR: users.addr,
+    ...options.postEnv,
   });
   const service = await startPostService(config, createLogger('post-service', config.logLevel));
   const addr = `127.0.0.1:${service.port}`;

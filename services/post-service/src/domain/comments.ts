@@ -18,6 +18,8 @@ import {
 } from '../db/queries/comments.js';
 import { adjustPostCounter, lockPost } from '../db/queries/posts.js';
 import type { PostDatabase } from '../db/schema.js';
+import { postEvents, publish } from './events.js';
+import { mentionedUserIds } from './posts.js';
 import { canSee, commentNotFound, postNotFound, visiblePost } from './visibility.js';
 
 const notAReplyTarget = () =>
@@ -41,6 +43,7 @@ export async function createComment(
     throw notAReplyTarget();
   }
   await adjustPostCounter(trx, post.id, 'comment_count', 1);
+  const parent = input.parentId ? await findCommentRef(trx, input.parentId) : undefined;
   const id = uuidv7();
   await insertComment(trx, {
     id,
@@ -50,6 +53,19 @@ export async function createComment(
     text: input.text,
     createdAt: new Date(),
   });
+  await publish(
+    trx,
+    postEvents.commentCreated({
+      commentId: id,
+      postId: post.id,
+      postAuthorId: post.author_id,
+      authorId: userId,
+      parentId: parent?.id ?? '',
+      parentAuthorId: parent?.author_id ?? '',
+      mentionedUserIds: await mentionedUserIds(trx, input.text),
+      text: input.text,
+    }),
+  );
   return commentView(trx, { id, post_id: post.id, parent_id: input.parentId ?? null, author_id: userId }, userId);
 }
 
@@ -84,7 +100,8 @@ export async function deleteComment(db: Kysely<PostDatabase>, userId: string, co
     const locked = await lockCommentRef(trx, commentId);
     if (!locked) throw commentNotFound();
     const removed = await deleteCommentTree(trx, commentId);
-    await adjustPostCounter(trx, locked.post_id, 'comment_count', -removed);
+    await adjustPostCounter(trx, locked.post_id, 'comment_count', -removed.length);
+    await publish(trx, ...removed.map((id) => postEvents.commentDeleted(id, locked.post_id)));
     if (locked.parent_id) await adjustCommentCounter(trx, locked.parent_id, 'reply_count', -1);
   });
 }

@@ -4,11 +4,12 @@
  * transaction.
  */
 import type { Kysely } from 'kysely';
-import { adjustCommentCounter } from '../db/queries/comments.js';
+import { adjustCommentCounter, findCommentText } from '../db/queries/comments.js';
 import { deleteCommentLike, deletePostLike, insertCommentLike, insertPostLike } from '../db/queries/likes.js';
-import { adjustPostCounter, type CountsRow, postCounts } from '../db/queries/posts.js';
+import { adjustPostCounter, type CountsRow, findPostText, postCounts } from '../db/queries/posts.js';
 import type { PostDatabase } from '../db/schema.js';
 import { visibleComment } from './comments.js';
+import { postEvents, publish } from './events.js';
 import { postNotFound, visiblePost } from './visibility.js';
 
 export async function setPostLike(
@@ -17,13 +18,17 @@ export async function setPostLike(
   postId: string,
   liked: boolean,
 ): Promise<CountsRow> {
-  await visiblePost(db, postId, userId);
+  const post = await visiblePost(db, postId, userId);
   const counts = await db.transaction().execute(async (trx) => {
     const changed = liked
       ? await insertPostLike(trx, postId, userId, new Date())
       : await deletePostLike(trx, postId, userId);
-    if (changed) return adjustPostCounter(trx, postId, 'like_count', liked ? 1 : -1);
-    return postCounts(trx, postId);
+    if (!changed) return postCounts(trx, postId);
+    if (liked) {
+      const text = await findPostText(trx, postId);
+      if (text !== undefined) await publish(trx, postEvents.liked(postId, post.author_id, userId, text));
+    }
+    return adjustPostCounter(trx, postId, 'like_count', liked ? 1 : -1);
   });
   // The post was deleted between the check and the write.
   if (!counts) throw postNotFound();
@@ -36,11 +41,17 @@ export async function setCommentLike(
   commentId: string,
   liked: boolean,
 ): Promise<number> {
-  await visibleComment(db, commentId, userId);
+  const { comment } = await visibleComment(db, commentId, userId);
   return db.transaction().execute(async (trx) => {
     const changed = liked
       ? await insertCommentLike(trx, commentId, userId, new Date())
       : await deleteCommentLike(trx, commentId, userId);
+    if (changed && liked) {
+      const text = await findCommentText(trx, commentId);
+      if (text !== undefined) {
+        await publish(trx, postEvents.commentLiked(commentId, comment.post_id, comment.author_id, userId, text));
+      }
+    }
     const counts = await adjustCommentCounter(trx, commentId, 'like_count', changed ? (liked ? 1 : -1) : 0);
     if (!counts) throw postNotFound();
     return counts.like_count;

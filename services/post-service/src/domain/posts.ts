@@ -15,6 +15,7 @@ import {
   updatePostText,
 } from '../db/queries/posts.js';
 import type { PostDatabase, VisibilityValue } from '../db/schema.js';
+import { postEvents, publish } from './events.js';
 import { textField } from './requests.js';
 import { extractHashtags, extractMentionNames } from './text.js';
 import { canSee, postNotFound } from './visibility.js';
@@ -39,12 +40,18 @@ export function validateNewPost(request: { text: string; visibility: Visibility 
   return { text, visibility: visibility as VisibilityValue };
 }
 
-/** Mentions of known users (unknown names stay plain text) and the hashtags of `text`. */
-async function storeExtracts(db: Kysely<PostDatabase>, postId: string, text: string): Promise<void> {
+/** Ids of the known users `text` @mentions (unknown names stay plain text), first mention first. */
+export async function mentionedUserIds(db: Kysely<PostDatabase>, text: string): Promise<string[]> {
   const names = extractMentionNames(text);
   const known = new Map((await findAuthorsByUsernames(db, names)).map((row) => [row.username, row.id]));
-  const mentionIds = names.flatMap((name) => known.get(name) ?? []);
-  await replaceMentionsAndHashtags(db, postId, [...new Set(mentionIds)], extractHashtags(text));
+  return [...new Set(names.flatMap((name) => known.get(name) ?? []))];
+}
+
+/** Stores the mentions and hashtags of `text`; returns who was mentioned. */
+async function storeExtracts(db: Kysely<PostDatabase>, postId: string, text: string): Promise<string[]> {
+  const mentionIds = await mentionedUserIds(db, text);
+  await replaceMentionsAndHashtags(db, postId, mentionIds, extractHashtags(text));
+  return mentionIds;
 }
 
 /** The post as `viewerId` sees it; the caller has already checked that they may. */
@@ -58,7 +65,8 @@ export async function createPost(trx: Kysely<PostDatabase>, authorId: string, po
   const id = uuidv7();
   await insertPost(trx, { id, authorId, text: post.text, visibility: post.visibility, createdAt: new Date() });
   await insertFeedItem(trx, { id, actorId: authorId, postId: id, shareId: null, visibility: post.visibility });
-  await storeExtracts(trx, id, post.text);
+  const mentioned = await storeExtracts(trx, id, post.text);
+  if (mentioned.length > 0) await publish(trx, postEvents.mentioned(id, authorId, mentioned, post.text));
   return postView(trx, id, authorId);
 }
 
@@ -98,5 +106,6 @@ export async function removePost(db: Kysely<PostDatabase>, userId: string, postI
   await db.transaction().execute(async (trx) => {
     await lockOwnPost(trx, postId, userId);
     await deletePost(trx, postId);
+    await publish(trx, postEvents.postDeleted(postId));
   });
 }

@@ -9,6 +9,7 @@ import { loadShareViews, type PostView, type ShareView } from '../db/queries/pos
 import { adjustPostCounter, type CountsRow, lockPost, postCounts } from '../db/queries/posts.js';
 import { deleteShare, findShareId, insertShare } from '../db/queries/shares.js';
 import type { PostDatabase } from '../db/schema.js';
+import { postEvents, publish } from './events.js';
 import { postView } from './posts.js';
 import { canSee, postNotFound, visiblePost } from './visibility.js';
 
@@ -29,6 +30,7 @@ export async function sharePost(
   if (await insertShare(trx, { id, postId, userId, quote, createdAt: new Date() })) {
     await adjustPostCounter(trx, postId, 'share_count', 1);
     await insertFeedItem(trx, { id, actorId: userId, postId, shareId: id, visibility: post.visibility });
+    await publish(trx, postEvents.shared(id, postId, post.author_id, userId, quote, post.text));
   }
   const shareId = (await findShareId(trx, userId, postId)) as string;
   const share = (await loadShareViews(trx, [shareId])).get(shareId) as ShareView;

@@ -1,33 +1,20 @@
 /**
  * Starts the outbox relay towards the configured subscribers, with a service credential
- * that user-service signs itself (it holds the signing keys) and renews before it expires.
+ * that user-service signs itself (it holds the signing keys).
  */
-import { createClientPool, grpcEventSubscriber, type Logger, type OutboxRelay, startOutboxRelay } from '@wren/platform';
+import { cachedCredential, type Logger, type OutboxRelay, startEventRelay } from '@wren/platform';
 import type { UserServiceContext } from '../context.js';
 import { PRODUCER } from './events.js';
-
-const RENEW_AFTER_MS = 240_000;
+import { SERVICE_TOKEN_TTL_SECONDS } from './token-issuer.js';
 
 export function startUserEventRelay(ctx: UserServiceContext, log: Logger): OutboxRelay | undefined {
-  const subscribers = ctx.config.outboxSubscribers;
-  if (subscribers.length === 0) return undefined;
-  let cached: { token: string; at: number } | undefined;
-  const credential = async () => {
-    if (!cached || Date.now() - cached.at > RENEW_AFTER_MS) {
-      cached = { token: await ctx.tokens.signServiceToken(PRODUCER), at: Date.now() };
-    }
-    return cached.token;
-  };
-  const clients = createClientPool({ defaultDeadlineMs: 10_000 });
-  const relay = startOutboxRelay({
+  return startEventRelay({
     pool: ctx.database.pool,
     log,
-    subscribers: subscribers.map((subscriber) => grpcEventSubscriber(clients, subscriber, credential)),
+    subscribers: ctx.config.outboxSubscribers,
+    credential: cachedCredential(async () => ({
+      token: await ctx.tokens.signServiceToken(PRODUCER),
+      expiresIn: SERVICE_TOKEN_TTL_SECONDS,
+    })),
   });
-  return {
-    async stop() {
-      await relay.stop();
-      clients.close();
-    },
-  };
 }

@@ -82,17 +82,22 @@ export async function adjustCommentCounter(
 }
 
 /** Deletes a comment and, by cascade, its replies at any depth; how many comments went. */
-export async function deleteCommentTree(db: Kysely<PostDatabase>, id: string): Promise<number> {
-  const counted = await sql<{ total: number }>`
+/** Deletes the comment and its replies (by cascade); the ids of all that went. */
+export async function deleteCommentTree(db: Kysely<PostDatabase>, id: string): Promise<string[]> {
+  const tree = await sql<{ id: string }>`
     WITH RECURSIVE tree AS (
       SELECT id FROM comments WHERE id = ${id}
       UNION ALL
       SELECT c.id FROM comments c JOIN tree t ON c.parent_id = t.id
     )
-    SELECT count(*)::int AS total FROM tree
+    SELECT id FROM tree
   `.execute(db);
   await db.deleteFrom('comments').where('id', '=', id).execute();
-  return counted.rows[0]?.total ?? 0;
+  return tree.rows.map((row) => row.id);
+}
+
+export async function findCommentText(db: Kysely<PostDatabase>, id: string): Promise<string | undefined> {
+  return (await db.selectFrom('comments').select('text').where('id', '=', id).executeTakeFirst())?.text;
 }
 
 /** Oldest first: every comment of the post, or the replies to `parentId`. */

@@ -148,3 +148,7 @@ export async function listRevisions(
   if (afterId) query = query.where('id', '<', afterId);
   return query.orderBy('id', 'desc').limit(limit).execute();
 }
+
+export async function findPostText(db: Kysely<PostDatabase>, id: string): Promise<string | undefined> {
+  return (await db.selectFrom('posts').select('text').where('id', '=', id).executeTakeFirst())?.text;
+}

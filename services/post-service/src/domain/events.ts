@@ -1,0 +1,72 @@
+/**
+ * What post-service tells other services (notification-service): each event is written to
+ * the outbox in the transaction of the change it describes (blueprint §8).
+ */
+import { type EventPayload, publishEvents } from '@wren/platform';
+import type { Kysely } from 'kysely';
+import type { PostDatabase } from '../db/schema.js';
+
+export const PRODUCER = 'post-service';
+
+const EXCERPT_GRAPHEMES = 100;
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+/** The start of a text, cut between user-perceived characters, for a notification. */
+export function excerpt(text: string): string {
+  let out = '';
+  let count = 0;
+  for (const { segment } of graphemes.segment(text)) {
+    if (count === EXCERPT_GRAPHEMES) return `${out}…`;
+    out += segment;
+    count += 1;
+  }
+  return out;
+}
+
+export const postEvents = {
+  mentioned: (postId: string, authorId: string, mentionedUserIds: string[], text: string): EventPayload => ({
+    $case: 'postMentioned',
+    value: { postId, authorId, mentionedUserIds, excerpt: excerpt(text) },
+  }),
+  liked: (postId: string, postAuthorId: string, likerId: string, text: string): EventPayload => ({
+    $case: 'postLiked',
+    value: { postId, postAuthorId, likerId, excerpt: excerpt(text) },
+  }),
+  commentCreated: (value: {
+    commentId: string;
+    postId: string;
+    postAuthorId: string;
+    authorId: string;
+    parentId: string;
+    parentAuthorId: string;
+    mentionedUserIds: string[];
+    text: string;
+  }): EventPayload => {
+    const { text, ...rest } = value;
+    return { $case: 'commentCreated', value: { ...rest, excerpt: excerpt(text) } };
+  },
+  commentLiked: (
+    commentId: string,
+    postId: string,
+    commentAuthorId: string,
+    likerId: string,
+    text: string,
+  ): EventPayload => ({
+    $case: 'commentLiked',
+    value: { commentId, postId, commentAuthorId, likerId, excerpt: excerpt(text) },
+  }),
+  shared: (shareId: string, postId: string, postAuthorId: string, sharerId: string, quote: string, text: string) =>
+    ({
+      $case: 'postShared',
+      value: { shareId, postId, postAuthorId, sharerId, quote, excerpt: excerpt(text) },
+    }) satisfies EventPayload,
+  postDeleted: (postId: string): EventPayload => ({ $case: 'postDeleted', value: { postId } }),
+  commentDeleted: (commentId: string, postId: string): EventPayload => ({
+    $case: 'commentDeleted',
+    value: { commentId, postId },
+  }),
+};
+
+export function publish(trx: Kysely<PostDatabase>, ...payloads: EventPayload[]): Promise<void> {
+  return publishEvents(trx, PRODUCER, payloads);
+}
