@@ -160,7 +160,10 @@ async function main(): Promise<void> {
     }
 
     for (const service of services) {
-      const child = spawn(process.execPath, ['--import', 'tsx', join('services', service.name, 'src', 'main.ts')], {
+      // WREN_NODE_ARGS passes flags to every service's node, e.g. `--cpu-prof` for profiling.
+      const nodeArgs = (env.WREN_NODE_ARGS ?? '').split(' ').filter(Boolean);
+      const main = join('services', service.name, 'src', 'main.ts');
+      const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', main], {
         cwd: root,
         // Own process group: Ctrl-C reaches only this launcher, which then stops the
         // children in order; the IPC channel stops them if the launcher itself dies.
