@@ -1,6 +1,4 @@
 import {
-  createClientPool,
-  createDatabase,
   createLogger,
   createRemoteJwksVerifier,
   type Logger,
@@ -8,29 +6,27 @@ import {
   startGrpcService,
 } from '@wren/platform';
 import type { NotificationServiceConfig } from './config.js';
+import { createNotificationServiceContext } from './context.js';
 import { migrations } from './db/migrations/index.js';
+import { publicMethods, registerRpc, serviceMethods } from './rpc/index.js';
 
-/** Serves health and migrates its database; notifications, preferences and push delivery come next. */
+/** Consumes user and post events into notifications, and serves them to their recipients. */
 export async function startNotificationService(
   config: NotificationServiceConfig,
   logger: Logger = createLogger('notification-service', config.logLevel),
 ): Promise<RunningService> {
-  const clients = createClientPool({ defaultDeadlineMs: config.grpcDeadlineMs });
-  const database = createDatabase({
-    url: config.databaseUrl,
-    max: config.databasePoolMax,
-    applicationName: 'notification-service',
-  });
+  const context = createNotificationServiceContext(config, logger);
   return startGrpcService({
     config,
     logger,
-    database,
+    database: context.database,
     migrations,
     auth: {
-      verifier: createRemoteJwksVerifier(clients, config.userServiceAddr, config.tokens),
-      publicMethods: new Set(),
+      verifier: createRemoteJwksVerifier(context.clients, config.userServiceAddr, config.tokens),
+      publicMethods,
+      serviceMethods,
     },
-    register: () => {},
-    release: () => clients.close(),
+    register: (server) => registerRpc(server, context),
+    release: () => context.clients.close(),
   });
 }

@@ -1,0 +1,20 @@
+/** The notification-service gRPC surface. */
+import { EventSinkServiceDefinition } from '@wren/contracts/events/v1/event_sink_service.js';
+import { NotificationServiceDefinition } from '@wren/contracts/notification/v1/notification_service.js';
+import { createEventSink, methodPath, type WrenCallContextExt } from '@wren/platform';
+import type { Server } from 'nice-grpc';
+import type { NotificationServiceContext } from '../context.js';
+import { eventHandlers } from '../events/index.js';
+import { notificationsRpc } from './notifications.js';
+import { preferencesRpc } from './preferences.js';
+
+/** Every notification method acts as the user of the access token: none is public. */
+export const publicMethods: ReadonlySet<string> = new Set();
+
+/** Only other services may call these (the outbox relays of user- and post-service). */
+export const serviceMethods: ReadonlySet<string> = new Set([methodPath(EventSinkServiceDefinition, 'deliver')]);
+
+export function registerRpc(server: Server<WrenCallContextExt>, ctx: NotificationServiceContext): void {
+  server.add(NotificationServiceDefinition, { ...notificationsRpc(ctx), ...preferencesRpc(ctx) });
+  server.add(EventSinkServiceDefinition, createEventSink(ctx.database.db, eventHandlers, ctx.logger));
+}

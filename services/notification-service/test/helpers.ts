@@ -1,0 +1,166 @@
+/**
+ * What the notification-service suites share: a real user-service (real tokens, the JWKS
+ * that verifies them, and a service credential for the event relay) and a real
+ * notification-service on free ports; events are delivered through EventSinkService.Deliver
+ * exactly as the outbox relays deliver them.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { EventSinkServiceDefinition } from '@wren/contracts/events/v1/event_sink_service.js';
+import type { Event } from '@wren/contracts/events/v1/events.js';
+import { NotificationType } from '@wren/contracts/notification/v1/notification.js';
+import { NotificationServiceDefinition } from '@wren/contracts/notification/v1/notification_service.js';
+import { AuthServiceDefinition } from '@wren/contracts/user/v1/auth_service.js';
+import { createClientPool, createLogger, type Status, uuidv7 } from '@wren/platform';
+import { createTestDatabase } from '@wren/testkit';
+import { quiet, startUserServiceForTest } from '@wren/testkit/user-service';
+import { Kysely, PostgresDialect } from 'kysely';
+import { ClientError, Metadata } from 'nice-grpc';
+import { RichClientError } from 'nice-grpc-error-details';
+import pg from 'pg';
+import { expect } from 'vitest';
+import { readNotificationServiceConfig } from '../src/config.js';
+import type { NotificationDatabase } from '../src/db/schema.js';
+import { startNotificationService } from '../src/service.js';
+
+export const PASSWORD = 'correct horse battery';
+export const T = NotificationType;
+const RELAY = 'test-relay';
+
+export async function startTestServices() {
+  const secret = randomBytes(24).toString('hex');
+  const digest = createHash('sha256').update(secret).digest('hex');
+  const users = await startUserServiceForTest({ env: { SERVICE_CLIENTS: `${RELAY}:${digest}` } });
+  const config = readNotificationServiceConfig({
+    ...quiet,
+    GRPC_HOST: '127.0.0.1',
+    GRPC_PORT: '0',
+    DATABASE_URL: await createTestDatabase('notifications'),
+    USER_SERVICE_ADDR: users.addr,
+  });
+  const service = await startNotificationService(config, createLogger('notification-service', config.logLevel));
+  const addr = `127.0.0.1:${service.port}`;
+  const pool = createClientPool({ defaultDeadlineMs: 10_000 });
+  const auth = pool.client(AuthServiceDefinition, users.addr);
+  const { token: serviceToken } = await auth.issueServiceToken({ service: RELAY, clientSecret: secret });
+  const db = new Kysely<NotificationDatabase>({
+    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: config.databaseUrl, max: 2 }) }),
+  });
+  return {
+    db,
+    auth,
+    serviceToken,
+    notifications: pool.client(NotificationServiceDefinition, addr),
+    sink: pool.client(EventSinkServiceDefinition, addr),
+    async stop() {
+      pool.close();
+      await db.destroy();
+      await service.stop();
+      await users.service.stop();
+    },
+  };
+}
+
+export type TestServices = Awaited<ReturnType<typeof startTestServices>>;
+
+export interface TestUser {
+  id: string;
+  username: string;
+  accessToken: string;
+}
+
+let sequence = 0;
+
+/**
+ * Registers a real user (so their token verifies) and, unless `replica` is false, delivers
+ * the userRegistered event that puts them into the actors replica.
+ */
+export async function registerUser(svc: TestServices, prefix = 'user', options: { replica?: boolean } = {}) {
+  sequence += 1;
+  const username = `${prefix}_${process.pid % 10_000}_${sequence}`;
+  const response = await svc.auth.register({ username, email: `${username}@example.com`, password: PASSWORD });
+  if (!response.account || !response.tokens) throw new Error('register returned no account or tokens');
+  const user: TestUser = { id: response.account.id, username, accessToken: response.tokens.accessToken };
+  if (options.replica !== false) {
+    await deliver(svc, {
+      $case: 'userRegistered',
+      value: { profile: { userId: user.id, username, displayName: `${username} shown`, avatarUrl: '' } },
+    });
+  }
+  return user;
+}
+
+/** Several users at once, as a tuple of the same length. */
+export async function registerUsers<const N extends readonly string[]>(
+  svc: TestServices,
+  names: N,
+): Promise<{ [K in keyof N]: TestUser }> {
+  return (await Promise.all(names.map((name) => registerUser(svc, name)))) as { [K in keyof N]: TestUser };
+}
+
+type Payload = NonNullable<Event['payload']>;
+
+export function followed(followerId: string, followeeId: string): Payload {
+  return { $case: 'userFollowed', value: { followerId, followeeId, followedAt: new Date() } };
+}
+
+export function event(payload: Payload, id = uuidv7()): Event {
+  return { id, occurredAt: new Date(), producer: 'test', payload };
+}
+
+/** Delivers events (payloads get fresh ids) as a relay with a service credential would. */
+export async function deliver(svc: TestServices, ...items: (Payload | Event)[]): Promise<Event[]> {
+  const events = items.map((item) => ('$case' in item ? event(item) : item));
+  await svc.sink.deliver({ events }, bearer(svc.serviceToken));
+  return events;
+}
+
+export function bearer(token: string) {
+  return { metadata: Metadata({ authorization: `Bearer ${token}` }) };
+}
+
+export const as = (user: TestUser) => bearer(user.accessToken);
+
+/** The caller's notifications, newest first, as `type actor post comment` strings. */
+export async function summary(svc: TestServices, user: TestUser): Promise<string[]> {
+  const { notifications } = await svc.notifications.listNotifications({ pageSize: 100 }, as(user));
+  return notifications.map((n) =>
+    [n.type.replace('NOTIFICATION_TYPE_', ''), n.actor?.id, n.target?.postId || '-', n.target?.commentId || '-'].join(
+      ' ',
+    ),
+  );
+}
+
+export interface ExpectedError {
+  fields?: string[];
+  reason?: string;
+}
+
+/** Awaits a call that must fail with `code`, and checks its details; returns the error. */
+export async function expectGrpcError(call: Promise<unknown>, code: Status, expected: ExpectedError = {}) {
+  let caught: unknown;
+  try {
+    await call;
+  } catch (error) {
+    caught = error;
+  }
+  expect(caught, 'the call should have failed').toBeInstanceOf(ClientError);
+  const error = caught as ClientError;
+  expect({ code: error.code, details: error.details }).toMatchObject({ code });
+  const extra = error instanceof RichClientError ? error.extra : [];
+  if (expected.fields) {
+    const fields = extra.flatMap((detail) =>
+      detail.$type === 'google.rpc.BadRequest' ? detail.fieldViolations.map((v) => v.field) : [],
+    );
+    expect(fields.sort()).toEqual([...expected.fields].sort());
+  }
+  if (expected.reason) {
+    const reasons = extra.flatMap((detail) => (detail.$type === 'google.rpc.ErrorInfo' ? [detail.reason] : []));
+    expect(reasons).toEqual([expected.reason]);
+  }
+  return error;
+}
+
+/** Waits a few milliseconds, so that the next notification gets a later UUIDv7. */
+export function tick(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 3));
+}
