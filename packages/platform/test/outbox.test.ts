@@ -126,6 +126,28 @@ describe('transactional outbox and relay', () => {
     expect(Math.min(first.received.length, second.received.length)).toBe(0);
   });
 
+  it('serves several subscribers from one relay, and releases every connection on stop', async () => {
+    // Its own pool: closing it waits for every connection the relay took, so a leaked one hangs here.
+    const own = createDatabase({ url: database.pool.options.connectionString ?? '', max: 4, applicationName: 'own' });
+    const seen: Record<string, number> = { first: 0, second: 0 };
+    const relay = startOutboxRelay({
+      pool: own.pool,
+      log,
+      pollIntervalMs: 50,
+      subscribers: ['first', 'second'].map((name) => ({
+        name: `several-${name}`,
+        async deliver(events: Event[]) {
+          seen[name] = (seen[name] ?? 0) + events.length;
+        },
+      })),
+    });
+    await db.transaction().execute((trx) => publishEvents(trx, 'test', [followed('several')]));
+    await eventually(async () => (seen.first ?? 0) > 0 && (seen.second ?? 0) > 0);
+    await relay.stop();
+    await own.close();
+    expect(seen.first).toBe(seen.second);
+  });
+
   it('applies a redelivered event only once', async () => {
     let applied = 0;
     const event: Event = {

@@ -83,19 +83,29 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
 
   // One dedicated connection: it LISTENs, and holds the subscribers' advisory locks, which
   // PostgreSQL releases by itself if this process dies.
-  let session: pg.PoolClient | undefined;
-  const connect = async (): Promise<pg.PoolClient> => {
-    if (session) return session;
-    const client = await pool.connect();
-    client.on('notification', wakeAll);
-    client.on('error', (error) => {
-      log.warn({ err: error }, 'outbox relay lost its connection; reconnecting');
+  // Shared by every subscriber loop, so it is created once even when they all start at once.
+  let session: Promise<pg.PoolClient> | undefined;
+  let sessionClient: pg.PoolClient | undefined;
+  const connect = (): Promise<pg.PoolClient> => {
+    session ??= (async () => {
+      const client = await pool.connect();
+      client.on('notification', wakeAll);
+      client.on('error', (error) => {
+        log.warn({ err: error }, 'outbox relay lost its connection; reconnecting');
+        if (sessionClient === client) {
+          session = undefined;
+          sessionClient = undefined;
+        }
+        client.release(true);
+      });
+      await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
+      sessionClient = client;
+      return client;
+    })().catch((error: unknown) => {
       session = undefined;
-      client.release(true);
+      throw error;
     });
-    await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
-    session = client;
-    return client;
+    return session;
   };
 
   /** Resolves after `ms`, or sooner on a NOTIFY (when `wakeable`) or on stop. */
@@ -137,7 +147,7 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
         if (delivered < batchSize) await pause(pollIntervalMs, true);
       } catch (error) {
         if (stopping.signal.aborted) break;
-        if (!session) leader = false;
+        if (!sessionClient) leader = false;
         failures += 1;
         // Exponential backoff with full jitter: a subscriber that is down is not hammered.
         const backoff = Math.min(maxBackoffMs, 100 * 2 ** Math.min(failures, 16)) * (0.5 + Math.random() / 2);
@@ -174,11 +184,11 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       stopping.abort();
       clearInterval(pruneTimer);
       await Promise.all(loops);
-      if (session) {
-        // Releasing the connection ends the session, and with it the advisory locks.
-        session.release(true);
-        session = undefined;
-      }
+      const client = sessionClient ?? (await session?.catch(() => undefined));
+      session = undefined;
+      sessionClient = undefined;
+      // Releasing the connection ends the session, and with it the advisory locks.
+      client?.release(true);
     },
   };
 }
