@@ -2,6 +2,7 @@
  * The gRPC clients the gateway calls, all from one ClientPool (one channel per address, the
  * platform's deadline/retry/error-details middleware), and the metadata each call carries.
  */
+import { NotificationServiceDefinition } from '@wren/contracts/notification/v1/notification_service.js';
 import { CommentServiceDefinition } from '@wren/contracts/post/v1/comment_service.js';
 import { PostServiceDefinition } from '@wren/contracts/post/v1/post_service.js';
 import { ReactionServiceDefinition } from '@wren/contracts/post/v1/reaction_service.js';
@@ -27,6 +28,7 @@ export interface GatewayClients {
   posts: Client<typeof PostServiceDefinition, WrenCallOptions>;
   comments: Client<typeof CommentServiceDefinition, WrenCallOptions>;
   reactions: Client<typeof ReactionServiceDefinition, WrenCallOptions>;
+  notifications: Client<typeof NotificationServiceDefinition>;
   /** grpc.health.v1 of every backend, for /readyz. */
   health: Record<BackendName, Pick<Client<typeof HealthDefinition>, 'check'>>;
 }
@@ -41,6 +43,7 @@ export function createGatewayClients(pool: ClientPool, config: GatewayConfig): G
     posts: pool.client(PostServiceDefinition, post),
     comments: pool.client(CommentServiceDefinition, post),
     reactions: pool.client(ReactionServiceDefinition, post),
+    notifications: pool.client(NotificationServiceDefinition, config.notificationServiceAddr),
     health: {
       'user-service': pool.client(HealthDefinition, user),
       'post-service': pool.client(HealthDefinition, post),

@@ -104,10 +104,17 @@ const DEFAULT_FIELD_ALIASES: Readonly<Record<string, string>> = {
 
 const snakeToCamel = (name: string): string => name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 
-/** `current_password` → `currentPassword`; a route's aliases win (e.g. `session_id` → `id`). */
+/**
+ * `current_password` → `currentPassword`; a route's aliases win (e.g. `session_id` → `id`),
+ * also for an element of a renamed repeated field (`notification_ids[2]` → `ids[2]`).
+ */
 export function jsonFieldName(protoField: string, aliases: Readonly<Record<string, string>> = {}): string {
-  const alias = aliases[protoField] ?? DEFAULT_FIELD_ALIASES[protoField];
+  const aliasOf = (name: string): string | undefined => aliases[name] ?? DEFAULT_FIELD_ALIASES[name];
+  const alias = aliasOf(protoField);
   if (alias !== undefined) return alias;
+  const [, head = '', rest = ''] = /^([a-z0-9_]+)([.[].*)$/.exec(protoField) ?? [];
+  const headAlias = aliasOf(head);
+  if (headAlias !== undefined) return `${headAlias}${snakeToCamel(rest)}`;
   return protoField.split('.').map(snakeToCamel).join('.');
 }
 

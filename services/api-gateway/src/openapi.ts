@@ -37,6 +37,7 @@ export async function registerOpenApi(app: FastifyInstance, config: GatewayConfi
         { name: 'likes', description: 'Likes of posts' },
         { name: 'shares', description: 'Shares of posts, with optional quote text' },
         { name: 'timelines', description: 'Home and user timelines' },
+        { name: 'notifications', description: 'Your notifications, read markers and notification preferences' },
         { name: 'operations', description: 'Probes for orchestrators' },
       ],
       components: {

@@ -2,6 +2,15 @@
  * Proto messages → API JSON, in one place: camelCase names, ISO-8601 timestamps, `null`
  * where proto3 can only say "empty". The services own the data; this file owns its shape.
  */
+
+import type {
+  Actor,
+  Notification,
+  NotificationGroup,
+  NotificationType,
+  Preference,
+  Target,
+} from '@wren/contracts/notification/v1/notification.js';
 import {
   type Author,
   type Comment,
@@ -17,8 +26,19 @@ import type { Session, TokenPair } from '@wren/contracts/user/v1/auth_service.js
 import type { FollowEntry } from '@wren/contracts/user/v1/follow_service.js';
 import type { Account, Profile, UserSummary } from '@wren/contracts/user/v1/user.js';
 import type { Static } from 'typebox';
+import { CHANNEL_NAMES, TYPE_NAMES } from './notification-kinds.js';
 import type { AccountSchema } from './schemas/account.js';
 import type { CommentSchema } from './schemas/comments.js';
+import {
+  CHANNELS,
+  type ChannelName,
+  NOTIFICATION_TYPES,
+  type NotificationGroupSchema,
+  type NotificationSchema,
+  type NotificationTypeName,
+  type PreferencesSchema,
+  type TargetSchema,
+} from './schemas/notifications.js';
 import type { FollowEntrySchema } from './schemas/pages.js';
 import type {
   LikePageSchema,
@@ -197,4 +217,71 @@ export function presentComment(comment: Comment | undefined, withViewer: boolean
 
 export function presentLike(like: Like): Static<typeof LikePageSchema>['items'][number] {
   return { user: presentAuthor(like.user, 'like.user'), likedAt: iso(like.likedAt, 'like.liked_at') };
+}
+
+// ── Notifications (wren.notification.v1) ──
+
+function typeName(type: NotificationType): NotificationTypeName {
+  const name = TYPE_NAMES[type];
+  if (name === undefined) throw new ContractViolation(`a known notification type (got ${type})`);
+  return name;
+}
+
+// notification-service's Actor has the shape of user-service's UserSummary.
+const presentActor = (actor: Actor | undefined, what: string) => presentUserSummary(required(actor, what));
+
+/** proto3 cannot say "no target": a follow has a Target with neither id, or none at all. */
+function presentTarget(target: Target | undefined): Static<typeof TargetSchema> {
+  if (target === undefined || (target.postId === '' && target.commentId === '')) return null;
+  return {
+    postId: target.postId === '' ? null : target.postId,
+    commentId: target.commentId === '' ? null : target.commentId,
+    excerpt: target.excerpt,
+  };
+}
+
+export function presentNotification(n: Notification): Static<typeof NotificationSchema> {
+  return {
+    id: n.id,
+    type: typeName(n.type),
+    actor: presentActor(n.actor, 'notification.actor'),
+    target: presentTarget(n.target),
+    createdAt: iso(n.createdAt, 'notification.created_at'),
+    read: n.read,
+  };
+}
+
+export function presentNotificationGroup(g: NotificationGroup): Static<typeof NotificationGroupSchema> {
+  return {
+    type: typeName(g.type),
+    target: presentTarget(g.target),
+    latestActors: g.latestActors.map((actor) => presentActor(actor, 'group.latest_actors')),
+    actorCount: g.actorCount,
+    latestAt: iso(g.latestAt, 'group.latest_at'),
+    read: g.read,
+    latestNotificationId: g.latestNotificationId,
+  };
+}
+
+/**
+ * The service's list of cells → `{type: {channel: enabled}}`. The contract promises the whole
+ * matrix, so a missing cell is a service bug; cells of types or channels this gateway does
+ * not know yet (a newer service) are left out.
+ */
+export function presentPreferences(preferences: readonly Preference[]): Static<typeof PreferencesSchema> {
+  const cells = new Map<string, boolean>();
+  for (const { type, channel, enabled } of preferences) {
+    const name = TYPE_NAMES[type];
+    const channelName = CHANNEL_NAMES[channel];
+    if (name !== undefined && channelName !== undefined) cells.set(`${name}.${channelName}`, enabled);
+  }
+  const row = (type: NotificationTypeName) =>
+    Object.fromEntries(
+      CHANNELS.map((channel) => [channel, required(cells.get(`${type}.${channel}`), `preference ${type}.${channel}`)]),
+    ) as Record<ChannelName, boolean>;
+  return {
+    preferences: Object.fromEntries(NOTIFICATION_TYPES.map((type) => [type, row(type)])) as Static<
+      typeof PreferencesSchema
+    >['preferences'],
+  };
 }

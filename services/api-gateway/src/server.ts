@@ -22,6 +22,8 @@ import { authRoutes } from './routes/auth.js';
 import { commentsRoutes } from './routes/comments.js';
 import { healthRoutes } from './routes/health.js';
 import { meRoutes } from './routes/me.js';
+import { notificationPreferencesRoutes } from './routes/notification-preferences.js';
+import { notificationsRoutes } from './routes/notifications.js';
 import { postsRoutes } from './routes/posts.js';
 import { reactionsRoutes } from './routes/reactions.js';
 import { timelinesRoutes } from './routes/timelines.js';
@@ -85,6 +87,8 @@ export async function buildApp(config: GatewayConfig, deps: GatewayDeps): Promis
   await app.register(commentsRoutes, routeOptions);
   await app.register(reactionsRoutes, routeOptions);
   await app.register(timelinesRoutes, routeOptions);
+  await app.register(notificationsRoutes, routeOptions);
+  await app.register(notificationPreferencesRoutes, routeOptions);
   return app;
 }
 

@@ -79,6 +79,9 @@ describe('field names', () => {
     ['session_id', { session_id: 'id' }, 'id'],
     ['idempotency_key', undefined, 'Idempotency-Key'],
     ['post_id', { post_id: 'id' }, 'id'],
+    ['notification_ids[2]', { notification_ids: 'ids' }, 'ids[2]'],
+    ['notification_ids.2', { notification_ids: 'ids' }, 'ids.2'],
+    ['preferences[0].channel', { notification_ids: 'ids' }, 'preferences[0].channel'],
   ])('%s → %s', (proto, aliases, json) => {
     expect(jsonFieldName(proto, aliases)).toBe(json);
   });

@@ -48,6 +48,16 @@ const POST_OPERATIONS = [
   'GET /v1/users/{username}/posts',
 ];
 
+const NOTIFICATION_OPERATIONS = [
+  'GET /v1/notifications',
+  'GET /v1/notifications/groups',
+  'GET /v1/notifications/unread-count',
+  'POST /v1/notifications/read',
+  'DELETE /v1/notifications/{id}',
+  'GET /v1/notifications/preferences',
+  'PUT /v1/notifications/preferences',
+];
+
 interface SchemaObject {
   properties?: Record<string, unknown>;
 }
@@ -85,7 +95,7 @@ describe('documents', () => {
       .filter(([path]) => path.startsWith('/v1/'))
       .flatMap(([path, methods]) => Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`))
       .sort();
-    expect(operations).toEqual([...ACCOUNT_OPERATIONS, ...POST_OPERATIONS].sort());
+    expect(operations).toEqual([...ACCOUNT_OPERATIONS, ...POST_OPERATIONS, ...NOTIFICATION_OPERATIONS].sort());
     for (const [path, methods] of Object.entries(doc.paths)) {
       if (!path.startsWith('/v1/')) continue;
       for (const operation of Object.values(methods)) {
@@ -162,6 +172,47 @@ describe('documents', () => {
     expect([...tags].sort()).toEqual(['comments', 'likes', 'posts', 'shares', 'timelines']);
     const page = operation('/v1/timelines/home', 'get').responses['200']?.content?.['application/json']?.schema;
     expect(JSON.stringify(page)).toContain('"share"');
+  });
+
+  test('the notification routes: tags, tokens, filters, the read body and the preference matrix', async () => {
+    const doc = (await (await h.fetch('/openapi.json')).json()) as OpenApiDocument;
+    const operation = (path: string, method: string): Operation => {
+      const found = doc.paths[path]?.[method];
+      if (!found) throw new Error(`${method} ${path} is not in the document`);
+      return found;
+    };
+    for (const entry of NOTIFICATION_OPERATIONS) {
+      const [method = '', path = ''] = entry.split(' ');
+      const found = operation(path, method.toLowerCase());
+      expect(found.tags, entry).toEqual(['notifications']);
+      expect(found.security, entry).toEqual([{ bearerAuth: [] }]);
+      expect(found.responses['401'], entry).toBeDefined();
+    }
+    const list = operation('/v1/notifications', 'get');
+    expect(list.parameters?.map((p) => `${p.in}:${p.name}`).sort()).toEqual([
+      'query:cursor',
+      'query:limit',
+      'query:types',
+      'query:unread',
+    ]);
+    const types = list.parameters?.find((p) => p.name === 'types')?.schema;
+    expect(types).toMatchObject({ type: 'array', maxItems: 6 });
+    expect(JSON.stringify(types)).toContain('"mention"');
+    expect(operation('/v1/notifications/read', 'post').requestBody?.content['application/json']?.schema).toMatchObject({
+      additionalProperties: false,
+      properties: { ids: { maxItems: 100 }, upTo: { pattern: expect.any(String) } },
+    });
+    const matrix = operation('/v1/notifications/preferences', 'get').responses['200']?.content?.['application/json']
+      ?.schema as { properties: { preferences: { required?: string[] } } };
+    expect(matrix.properties.preferences.required?.sort()).toEqual([
+      'comment',
+      'follow',
+      'like',
+      'mention',
+      'reply',
+      'share',
+    ]);
+    expect(operation('/v1/notifications/{id}', 'delete').responses['204']).toBeDefined();
   });
 
   test('/docs is an HTML page whose every asset loads under our CSP', async () => {

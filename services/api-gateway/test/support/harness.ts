@@ -1,9 +1,9 @@
 /**
  * A real gateway (startGateway: real HTTP, real gRPC clients, real JWKS verification) in
- * front of the scripted user- and post-service; the user-service also stands in for
- * notification-service's health.
+ * front of the scripted user-, post- and notification-service.
  */
 import { readGatewayConfig, startGateway } from '../../src/index.js';
+import { type ScriptedNotificationService, startScriptedNotificationService } from './scripted-notification-service.js';
 import { type ScriptedPostService, startScriptedPostService } from './scripted-post-service.js';
 import { type ScriptedUserService, startScriptedUserService } from './scripted-user-service.js';
 
@@ -11,6 +11,7 @@ export interface Harness {
   url: string;
   user: ScriptedUserService;
   post: ScriptedPostService;
+  notification: ScriptedNotificationService;
   fetch(path: string, init?: RequestInit & { json?: unknown; token?: string }): Promise<Response>;
   stop(): Promise<void>;
 }
@@ -18,6 +19,7 @@ export interface Harness {
 export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
   const user = await startScriptedUserService();
   const post = await startScriptedPostService();
+  const notification = await startScriptedNotificationService();
   const gateway = await startGateway(
     readGatewayConfig({
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
@@ -25,7 +27,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
       PORT: '0',
       USER_SERVICE_ADDR: user.addr,
       POST_SERVICE_ADDR: post.addr,
-      NOTIFICATION_SERVICE_ADDR: user.addr,
+      NOTIFICATION_SERVICE_ADDR: notification.addr,
       RATE_LIMIT_MAX: '10000',
       RATE_LIMIT_AUTH_MAX: '1000',
       ...env,
@@ -35,11 +37,13 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     url: gateway.url,
     user,
     post,
+    notification,
     fetch: (path, init = {}) => send(gateway.url, path, init),
     async stop() {
       await gateway.stop();
       await user.stop();
       await post.stop();
+      await notification.stop();
     },
   };
 }
