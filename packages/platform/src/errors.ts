@@ -39,6 +39,8 @@ export const unauthenticated = (message: string, reason?: string): ServerError =
   withReason(Status.UNAUTHENTICATED, message, reason);
 export const failedPrecondition = (message: string, reason?: string): ServerError =>
   withReason(Status.FAILED_PRECONDITION, message, reason);
+/** A concurrent request holds what this one needs; the client may retry. */
+export const aborted = (message: string, reason?: string): ServerError => withReason(Status.ABORTED, message, reason);
 export const resourceExhausted = (message: string, reason?: string): ServerError =>
   withReason(Status.RESOURCE_EXHAUSTED, message, reason);
 

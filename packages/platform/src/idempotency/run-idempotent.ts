@@ -7,9 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { type Kysely, sql, type Transaction } from 'kysely';
-import { Status } from 'nice-grpc-common';
-import { ErrorInfo, RichServerError } from 'nice-grpc-error-details';
-import { failedPrecondition } from '../errors.js';
+import { aborted, failedPrecondition } from '../errors.js';
 import { uuidv7 } from '../ids.js';
 
 export const IDEMPOTENCY_KEY_REUSED = 'IDEMPOTENCY_KEY_REUSED';
@@ -37,10 +35,8 @@ export interface IdempotencyOptions {
   claimTimeoutMs?: number;
 }
 
-function keyInUse(): RichServerError {
-  return new RichServerError(Status.ABORTED, 'a request with this idempotency key is still in progress; retry later', [
-    ErrorInfo.fromPartial({ reason: IDEMPOTENCY_KEY_IN_USE, domain: 'wren' }),
-  ]);
+function keyInUse(): Error {
+  return aborted('a request with this idempotency key is still in progress; retry later', IDEMPOTENCY_KEY_IN_USE);
 }
 
 function keyReused(): Error {
