@@ -9,6 +9,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { generateVapidKeys, type VapidKeys } from '@wren/notification-service';
 import { databaseUrl, ensureDatabase, generateSigningKeySet, isProcessAlive } from '@wren/platform';
 import { type EmbeddedPostgres, startEmbeddedPostgres } from '@wren/platform/embedded-postgres';
 
@@ -55,6 +56,20 @@ async function postServiceClientSecret(): Promise<string> {
     await writeFile(file, randomBytes(32).toString('base64url'), { mode: 0o600 });
   }
   return (await readFile(file, 'utf8')).trim();
+}
+
+/** VAPID keys for Web Push: VAPID_PUBLIC_KEY/VAPID_PRIVATE_KEY, else a pair made on first run and kept. */
+async function vapidKeys(): Promise<VapidKeys> {
+  if (env.VAPID_PUBLIC_KEY && env.VAPID_PRIVATE_KEY) {
+    return { publicKey: env.VAPID_PUBLIC_KEY, privateKey: env.VAPID_PRIVATE_KEY };
+  }
+  const file = join(dataDir, 'secrets', 'vapid-keys.json');
+  if (!existsSync(file)) {
+    await mkdir(join(dataDir, 'secrets'), { recursive: true, mode: 0o700 });
+    await writeFile(file, JSON.stringify(generateVapidKeys()), { mode: 0o600 });
+    say(`made a VAPID key pair: ${file}`);
+  }
+  return JSON.parse(await readFile(file, 'utf8')) as VapidKeys;
 }
 
 /** The JWT signing keys: JWT_PRIVATE_KEYS, else a key set made on first run and kept. */
@@ -124,6 +139,7 @@ async function main(): Promise<void> {
 
     const keys = await signingKeys();
     const postSecret = await postServiceClientSecret();
+    const vapid = await vapidKeys();
     const local = (port: string) => `127.0.0.1:${port}`;
     const services: ServiceSpec[] = [
       {
@@ -145,7 +161,16 @@ async function main(): Promise<void> {
           SERVICE_CLIENT_SECRET: postSecret,
         },
       },
-      { name: 'notification-service', database: 'wren_notifications', env: { GRPC_PORT: ports.notification } },
+      {
+        name: 'notification-service',
+        database: 'wren_notifications',
+        env: {
+          GRPC_PORT: ports.notification,
+          VAPID_PUBLIC_KEY: vapid.publicKey,
+          VAPID_PRIVATE_KEY: vapid.privateKey,
+          VAPID_SUBJECT: env.VAPID_SUBJECT ?? 'mailto:admin@localhost',
+        },
+      },
       {
         name: 'api-gateway',
         env: {

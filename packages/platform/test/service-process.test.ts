@@ -1,5 +1,6 @@
 import { createClientPool } from '@wren/platform';
 import { createTestDatabase, eventually, freePort, spawnService } from '@wren/testkit';
+import { vapidEnv } from '@wren/testkit/push';
 import { HealthDefinition } from 'nice-grpc-server-health';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -9,6 +10,8 @@ afterAll(() => clients.close());
 
 // The lifecycle every service shares (config check, migrate, health, SIGTERM drain), seen
 // from outside through the real entry points of the two services that use it unchanged.
+const extraEnv: Record<string, Record<string, string>> = { 'notification-service': vapidEnv() };
+
 describe.each([
   ['post-service', 'posts'],
   ['notification-service', 'notifications'],
@@ -29,6 +32,7 @@ describe.each([
       USER_SERVICE_ADDR: '127.0.0.1:1',
       GRPC_HOST: '127.0.0.1',
       GRPC_PORT: String(port),
+      ...extraEnv[name],
     });
     const health = clients.client(HealthDefinition, `127.0.0.1:${port}`);
     await eventually(async () => (await health.check({ service: '' })).status === 1);

@@ -10,6 +10,7 @@ import { createLogger } from '@wren/platform';
 import { readPostServiceConfig, startPostService } from '@wren/post-service';
 import { createTestDatabase } from './databases.js';
 import { freePort } from './free-port.js';
+import { vapidEnv } from './push/index.js';
 import { quiet, startUserServiceForTest } from './user-service.js';
 
 type Env = Record<string, string | undefined>;
@@ -62,6 +63,8 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
     const notificationConfig = readNotificationServiceConfig({
       ...common,
       GRPC_PORT: String(notificationPort),
+      ...vapidEnv(),
+      PUSH_ALLOW_PRIVATE_ENDPOINTS: 'true',
       DATABASE_URL: await createTestDatabase('notifications'),
     });
     const notification = await startNotificationService(

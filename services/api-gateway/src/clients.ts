@@ -3,6 +3,7 @@
  * platform's deadline/retry/error-details middleware), and the metadata each call carries.
  */
 import { NotificationServiceDefinition } from '@wren/contracts/notification/v1/notification_service.js';
+import { PushServiceDefinition } from '@wren/contracts/notification/v1/push_service.js';
 import { CommentServiceDefinition } from '@wren/contracts/post/v1/comment_service.js';
 import { PostServiceDefinition } from '@wren/contracts/post/v1/post_service.js';
 import { ReactionServiceDefinition } from '@wren/contracts/post/v1/reaction_service.js';
@@ -28,7 +29,9 @@ export interface GatewayClients {
   posts: Client<typeof PostServiceDefinition, WrenCallOptions>;
   comments: Client<typeof CommentServiceDefinition, WrenCallOptions>;
   reactions: Client<typeof ReactionServiceDefinition, WrenCallOptions>;
-  notifications: Client<typeof NotificationServiceDefinition>;
+  // With the pool's call options: the live stream sets a deadline of its own.
+  notifications: Client<typeof NotificationServiceDefinition, WrenCallOptions>;
+  push: Client<typeof PushServiceDefinition>;
   /** grpc.health.v1 of every backend, for /readyz. */
   health: Record<BackendName, Pick<Client<typeof HealthDefinition>, 'check'>>;
 }
@@ -44,6 +47,7 @@ export function createGatewayClients(pool: ClientPool, config: GatewayConfig): G
     comments: pool.client(CommentServiceDefinition, post),
     reactions: pool.client(ReactionServiceDefinition, post),
     notifications: pool.client(NotificationServiceDefinition, config.notificationServiceAddr),
+    push: pool.client(PushServiceDefinition, config.notificationServiceAddr),
     health: {
       'user-service': pool.client(HealthDefinition, user),
       'post-service': pool.client(HealthDefinition, post),

@@ -58,6 +58,10 @@ export const GRPC_REASON_OVERRIDES: readonly { code: Status; reason: string; kin
   // draft says (a retry of the same request is answered; this is a different request).
   // IDEMPOTENCY_KEY_IN_USE (ABORTED: the first request is still running) stays a 409.
   { code: Status.FAILED_PRECONDITION, reason: IDEMPOTENCY_KEY_REUSED, kind: 'unprocessable-content' },
+  // A full list of push destinations is a state to change (unregister one), not a rate to wait
+  // out: 409, not 429.
+  { code: Status.RESOURCE_EXHAUSTED, reason: 'TOO_MANY_SUBSCRIPTIONS', kind: 'conflict' },
+  { code: Status.RESOURCE_EXHAUSTED, reason: 'TOO_MANY_PUSH_TOKENS', kind: 'conflict' },
 ];
 
 export function problemKindForGrpc(code: Status, reason?: string): ProblemKind {

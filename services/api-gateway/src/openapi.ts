@@ -38,6 +38,7 @@ export async function registerOpenApi(app: FastifyInstance, config: GatewayConfi
         { name: 'shares', description: 'Shares of posts, with optional quote text' },
         { name: 'timelines', description: 'Home and user timelines' },
         { name: 'notifications', description: 'Your notifications, read markers and notification preferences' },
+        { name: 'push', description: 'Where your pushes go: Web Push subscriptions and Expo push tokens' },
         { name: 'operations', description: 'Probes for orchestrators' },
       ],
       components: {

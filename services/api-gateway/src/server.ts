@@ -23,8 +23,10 @@ import { commentsRoutes } from './routes/comments.js';
 import { healthRoutes } from './routes/health.js';
 import { meRoutes } from './routes/me.js';
 import { notificationPreferencesRoutes } from './routes/notification-preferences.js';
+import { notificationStreamRoutes } from './routes/notification-stream.js';
 import { notificationsRoutes } from './routes/notifications.js';
 import { postsRoutes } from './routes/posts.js';
+import { pushRoutes } from './routes/push.js';
 import { reactionsRoutes } from './routes/reactions.js';
 import { timelinesRoutes } from './routes/timelines.js';
 import { usersRoutes } from './routes/users.js';
@@ -89,6 +91,8 @@ export async function buildApp(config: GatewayConfig, deps: GatewayDeps): Promis
   await app.register(timelinesRoutes, routeOptions);
   await app.register(notificationsRoutes, routeOptions);
   await app.register(notificationPreferencesRoutes, routeOptions);
+  await app.register(notificationStreamRoutes, routeOptions);
+  await app.register(pushRoutes, routeOptions);
   return app;
 }
 

@@ -55,6 +55,8 @@ describe('reason overrides', () => {
   test('IDEMPOTENCY_KEY_REUSED under FAILED_PRECONDITION → 422; the same reason under another code → the table', () => {
     expect(GRPC_REASON_OVERRIDES).toEqual([
       { code: Status.FAILED_PRECONDITION, reason: 'IDEMPOTENCY_KEY_REUSED', kind: 'unprocessable-content' },
+      { code: Status.RESOURCE_EXHAUSTED, reason: 'TOO_MANY_SUBSCRIPTIONS', kind: 'conflict' },
+      { code: Status.RESOURCE_EXHAUSTED, reason: 'TOO_MANY_PUSH_TOKENS', kind: 'conflict' },
     ]);
     expect(problemFor(rich(Status.FAILED_PRECONDITION, 'IDEMPOTENCY_KEY_REUSED'), request())).toMatchObject({
       status: 422,

@@ -56,6 +56,15 @@ const NOTIFICATION_OPERATIONS = [
   'DELETE /v1/notifications/{id}',
   'GET /v1/notifications/preferences',
   'PUT /v1/notifications/preferences',
+  'GET /v1/notifications/stream',
+];
+
+const PUSH_OPERATIONS = [
+  'GET /v1/push/web/vapid-key',
+  'POST /v1/push/web/subscriptions',
+  'DELETE /v1/push/web/subscriptions',
+  'POST /v1/push/expo/tokens',
+  'DELETE /v1/push/expo/tokens',
 ];
 
 interface SchemaObject {
@@ -95,7 +104,9 @@ describe('documents', () => {
       .filter(([path]) => path.startsWith('/v1/'))
       .flatMap(([path, methods]) => Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`))
       .sort();
-    expect(operations).toEqual([...ACCOUNT_OPERATIONS, ...POST_OPERATIONS, ...NOTIFICATION_OPERATIONS].sort());
+    expect(operations).toEqual(
+      [...ACCOUNT_OPERATIONS, ...POST_OPERATIONS, ...NOTIFICATION_OPERATIONS, ...PUSH_OPERATIONS].sort(),
+    );
     for (const [path, methods] of Object.entries(doc.paths)) {
       if (!path.startsWith('/v1/')) continue;
       for (const operation of Object.values(methods)) {
@@ -117,6 +128,17 @@ describe('documents', () => {
     expect(register.security).toBeUndefined();
     expect(operation('/v1/me', 'get').security).toEqual([{ bearerAuth: [] }]);
     expect(operation('/v1/users/{username}', 'get').security).toEqual([{ bearerAuth: [] }, {}]);
+    const stream = operation('/v1/notifications/stream', 'get');
+    expect(Object.keys(stream.responses['200']?.content ?? {})).toEqual(['text/event-stream']);
+    expect(stream.parameters?.map((p) => `${p.in}:${p.name}`)).toEqual(['header:last-event-id']);
+    expect(stream.security).toEqual([{ bearerAuth: [] }]);
+    expect(operation('/v1/push/web/vapid-key', 'get').security).toBeUndefined();
+    expect(
+      operation('/v1/push/web/subscriptions', 'post').requestBody?.content['application/json']?.schema,
+    ).toMatchObject({
+      additionalProperties: false,
+      properties: { endpoint: { maxLength: 2048 } },
+    });
     const followers = operation('/v1/users/{username}/followers', 'get');
     expect(followers.parameters?.map((p) => `${p.in}:${p.name}`).sort()).toEqual([
       'path:username',

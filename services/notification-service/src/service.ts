@@ -8,7 +8,9 @@ import {
 import type { NotificationServiceConfig } from './config.js';
 import { createNotificationServiceContext } from './context.js';
 import { migrations } from './db/migrations/index.js';
+import { type DeliveryWorker, startDeliveryWorker } from './delivery/worker.js';
 import { publicMethods, registerRpc, serviceMethods } from './rpc/index.js';
+import { closeNotificationStreams } from './stream/hub.js';
 
 /** Consumes user and post events into notifications, and serves them to their recipients. */
 export async function startNotificationService(
@@ -16,7 +18,9 @@ export async function startNotificationService(
   logger: Logger = createLogger('notification-service', config.logLevel),
 ): Promise<RunningService> {
   const context = createNotificationServiceContext(config, logger);
-  return startGrpcService({
+  // Started once migrations ran; stopped (drained) after gRPC stopped taking events.
+  let worker: DeliveryWorker | undefined;
+  const running = await startGrpcService({
     config,
     logger,
     database: context.database,
@@ -27,6 +31,19 @@ export async function startNotificationService(
       serviceMethods,
     },
     register: (server) => registerRpc(server, context),
-    release: () => context.clients.close(),
+    release: async () => {
+      await worker?.stop();
+      await context.clients.close();
+    },
   });
+  worker = startDeliveryWorker({ db: context.database.db, config: config.push, logger });
+  // Open notification streams never end by themselves: end them first, or the gRPC drain
+  // would wait for them until the grace period runs out.
+  return {
+    port: running.port,
+    stop: async () => {
+      await closeNotificationStreams(context);
+      await running.stop();
+    },
+  };
 }

@@ -9,9 +9,11 @@ import { EventSinkServiceDefinition } from '@wren/contracts/events/v1/event_sink
 import type { Event } from '@wren/contracts/events/v1/events.js';
 import { NotificationType } from '@wren/contracts/notification/v1/notification.js';
 import { NotificationServiceDefinition } from '@wren/contracts/notification/v1/notification_service.js';
+import { PushServiceDefinition } from '@wren/contracts/notification/v1/push_service.js';
 import { AuthServiceDefinition } from '@wren/contracts/user/v1/auth_service.js';
 import { createClientPool, createLogger, type Status, uuidv7 } from '@wren/platform';
 import { createTestDatabase } from '@wren/testkit';
+import { vapidEnv } from '@wren/testkit/push';
 import { quiet, startUserServiceForTest } from '@wren/testkit/user-service';
 import { Kysely, PostgresDialect } from 'kysely';
 import { ClientError, Metadata } from 'nice-grpc';
@@ -26,7 +28,8 @@ export const PASSWORD = 'correct horse battery';
 export const T = NotificationType;
 const RELAY = 'test-relay';
 
-export async function startTestServices() {
+/** `env` adds to (or overrides) the notification-service configuration. */
+export async function startTestServices(env: Record<string, string> = {}) {
   const secret = randomBytes(24).toString('hex');
   const digest = createHash('sha256').update(secret).digest('hex');
   const users = await startUserServiceForTest({ env: { SERVICE_CLIENTS: `${RELAY}:${digest}` } });
@@ -36,6 +39,8 @@ export async function startTestServices() {
     GRPC_PORT: '0',
     DATABASE_URL: await createTestDatabase('notifications'),
     USER_SERVICE_ADDR: users.addr,
+    ...vapidEnv(),
+    ...env,
   });
   const service = await startNotificationService(config, createLogger('notification-service', config.logLevel));
   const addr = `127.0.0.1:${service.port}`;
@@ -49,7 +54,9 @@ export async function startTestServices() {
     db,
     auth,
     serviceToken,
+    config,
     notifications: pool.client(NotificationServiceDefinition, addr),
+    push: pool.client(PushServiceDefinition, addr),
     sink: pool.client(EventSinkServiceDefinition, addr),
     async stop() {
       pool.close();

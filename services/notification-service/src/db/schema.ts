@@ -41,7 +41,48 @@ export interface ProcessedEventsTable {
   processed_at: Generated<Date>;
 }
 
+export interface WebPushSubscriptionsTable {
+  id: string;
+  user_id: string;
+  endpoint: string;
+  p256dh: string;
+  auth: string;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface ExpoPushTokensTable {
+  token: string;
+  user_id: string;
+  created_at: Generated<Date>;
+}
+
+export type PushChannelValue = 'web_push' | 'expo_push';
+export type DeliveryStatusValue = 'pending' | 'ticketed' | 'delivered' | 'failed' | 'gone';
+
+export interface PushDeliveriesTable {
+  id: string;
+  notification_id: string;
+  recipient_id: string;
+  channel: PushChannelValue;
+  /** The subscription id (web_push) or the Expo token (expo_push). */
+  destination: string;
+  status: Generated<DeliveryStatusValue>;
+  attempts: Generated<number>;
+  receipt_checks: Generated<number>;
+  next_attempt_at: Generated<Date>;
+  locked_until: Date | null;
+  last_error: string | null;
+  ticket_id: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+  finished_at: Date | null;
+}
+
 export interface NotificationDatabase {
+  web_push_subscriptions: WebPushSubscriptionsTable;
+  expo_push_tokens: ExpoPushTokensTable;
+  push_deliveries: PushDeliveriesTable;
   notifications: NotificationsTable;
   actors: ActorsTable;
   deleted_users: DeletedUsersTable;

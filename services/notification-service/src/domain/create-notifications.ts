@@ -12,15 +12,17 @@
  * - one row per (recipient, type, actor, target), ever: the uniqueness index turns a
  *   repeated like, follow or share into nothing.
  *
- * It returns the notifications created now, so that push delivery (the next step) can be
- * enqueued for exactly those, here, in the same transaction.
+ * The pushes of exactly the notifications created now are queued here, in the same
+ * transaction, for the recipients' enabled push channels.
  */
 import { isUuid, uuidv7 } from '@wren/platform';
 import type { Kysely } from 'kysely';
 import { deletedAmong } from '../db/queries/actors.js';
 import { insertNotifications, type NotificationDraft } from '../db/queries/notifications.js';
 import { disabledFor } from '../db/queries/preferences.js';
+import { announceNotifications } from '../db/queries/stream.js';
 import type { NotificationDatabase, NotificationTypeValue } from '../db/schema.js';
+import { enqueuePushes } from '../delivery/enqueue.js';
 import { truncateExcerpt } from './excerpt.js';
 
 export interface NotificationIntent {
@@ -82,5 +84,9 @@ export async function createNotifications(
       !deleted.has(draft.actor_id) &&
       !inAppOff.has(`${draft.recipient_id}:${draft.type}`),
   );
-  return insertNotifications(db, wanted);
+  const created = await insertNotifications(db, wanted);
+  await enqueuePushes(db, created);
+  // Live streams hear of them on commit, and only if the event's transaction commits.
+  await announceNotifications(db, created);
+  return created;
 }

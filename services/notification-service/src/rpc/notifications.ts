@@ -25,7 +25,7 @@ export const MAX_MARK_IDS = 100;
 
 type NotificationsRpc = Omit<
   NotificationServiceImplementation<WrenCallContextExt>,
-  'getPreferences' | 'updatePreferences'
+  'getPreferences' | 'updatePreferences' | 'streamNotifications'
 >;
 
 /** Read markers by ids or up to one notification: exactly one of the two, checked. */

@@ -86,6 +86,20 @@ export interface UpdatePreferencesResponse {
   preferences: Preference[];
 }
 
+export interface StreamNotificationsRequest {
+  /** Resume point (SSE Last-Event-ID); empty = only what comes from now on. */
+  afterNotificationId: string;
+}
+
+export interface StreamNotificationsResponse {
+  event: { $case: "notification"; value: Notification } | //
+  /** Sent when nothing else was, to keep proxies from closing the stream. */
+  { $case: "heartbeat"; value: Heartbeat } | undefined;
+}
+
+export interface Heartbeat {
+}
+
 function createBaseListNotificationsRequest(): ListNotificationsRequest {
   return { pageSize: 0, pageToken: "", types: [], unreadOnly: false };
 }
@@ -956,6 +970,185 @@ export const UpdatePreferencesResponse: MessageFns<UpdatePreferencesResponse> = 
   },
 };
 
+function createBaseStreamNotificationsRequest(): StreamNotificationsRequest {
+  return { afterNotificationId: "" };
+}
+
+export const StreamNotificationsRequest: MessageFns<StreamNotificationsRequest> = {
+  encode(message: StreamNotificationsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.afterNotificationId !== "") {
+      writer.uint32(10).string(message.afterNotificationId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): StreamNotificationsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseStreamNotificationsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.afterNotificationId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<StreamNotificationsRequest>): StreamNotificationsRequest {
+    return StreamNotificationsRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<StreamNotificationsRequest>): StreamNotificationsRequest {
+    const message = createBaseStreamNotificationsRequest();
+    message.afterNotificationId = object.afterNotificationId ?? "";
+    return message;
+  },
+};
+
+function createBaseStreamNotificationsResponse(): StreamNotificationsResponse {
+  return { event: undefined };
+}
+
+export const StreamNotificationsResponse: MessageFns<StreamNotificationsResponse> = {
+  encode(message: StreamNotificationsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    switch (message.event?.$case) {
+      case "notification":
+        Notification.encode(message.event.value, writer.uint32(10).fork()).join();
+        break;
+      case "heartbeat":
+        Heartbeat.encode(message.event.value, writer.uint32(18).fork()).join();
+        break;
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): StreamNotificationsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseStreamNotificationsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.event = { $case: "notification", value: Notification.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.event = { $case: "heartbeat", value: Heartbeat.decode(reader, reader.uint32()) };
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<StreamNotificationsResponse>): StreamNotificationsResponse {
+    return StreamNotificationsResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<StreamNotificationsResponse>): StreamNotificationsResponse {
+    const message = createBaseStreamNotificationsResponse();
+    switch (object.event?.$case) {
+      case "notification": {
+        if (object.event?.value !== undefined && object.event?.value !== null) {
+          message.event = { $case: "notification", value: Notification.fromPartial(object.event.value) };
+        }
+        break;
+      }
+      case "heartbeat": {
+        if (object.event?.value !== undefined && object.event?.value !== null) {
+          message.event = { $case: "heartbeat", value: Heartbeat.fromPartial(object.event.value) };
+        }
+        break;
+      }
+    }
+    return message;
+  },
+};
+
+function createBaseHeartbeat(): Heartbeat {
+  return {};
+}
+
+export const Heartbeat: MessageFns<Heartbeat> = {
+  encode(_: Heartbeat, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Heartbeat {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseHeartbeat();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<Heartbeat>): Heartbeat {
+    return Heartbeat.fromPartial(base ?? {});
+  },
+  fromPartial(_: DeepPartial<Heartbeat>): Heartbeat {
+    const message = createBaseHeartbeat();
+    return message;
+  },
+};
+
 /** The caller's own notifications; every method acts as the user of the access token. */
 export type NotificationServiceDefinition = typeof NotificationServiceDefinition;
 export const NotificationServiceDefinition = {
@@ -1023,6 +1216,20 @@ export const NotificationServiceDefinition = {
       responseStream: false,
       options: { idempotencyLevel: "IDEMPOTENT" },
     },
+    /**
+     * The caller's new notifications as they are made (oldest first), after first replaying
+     * those newer than after_notification_id (at most 500), so a reconnecting client misses
+     * nothing. A heartbeat comes first, as soon as the stream is live, then every heartbeat
+     * interval while nothing else does.
+     */
+    streamNotifications: {
+      name: "StreamNotifications",
+      requestType: StreamNotificationsRequest as typeof StreamNotificationsRequest,
+      requestStream: false,
+      responseType: StreamNotificationsResponse as typeof StreamNotificationsResponse,
+      responseStream: true,
+      options: {},
+    },
   },
 } as const;
 
@@ -1060,6 +1267,16 @@ export interface NotificationServiceImplementation<CallContextExt = {}> {
     request: UpdatePreferencesRequest,
     context: CallContext & CallContextExt,
   ): Promise<DeepPartial<UpdatePreferencesResponse>>;
+  /**
+   * The caller's new notifications as they are made (oldest first), after first replaying
+   * those newer than after_notification_id (at most 500), so a reconnecting client misses
+   * nothing. A heartbeat comes first, as soon as the stream is live, then every heartbeat
+   * interval while nothing else does.
+   */
+  streamNotifications(
+    request: StreamNotificationsRequest,
+    context: CallContext & CallContextExt,
+  ): ServerStreamingMethodResult<DeepPartial<StreamNotificationsResponse>>;
 }
 
 export interface NotificationServiceClient<CallOptionsExt = {}> {
@@ -1096,6 +1313,16 @@ export interface NotificationServiceClient<CallOptionsExt = {}> {
     request: DeepPartial<UpdatePreferencesRequest>,
     options?: CallOptions & CallOptionsExt,
   ): Promise<UpdatePreferencesResponse>;
+  /**
+   * The caller's new notifications as they are made (oldest first), after first replaying
+   * those newer than after_notification_id (at most 500), so a reconnecting client misses
+   * nothing. A heartbeat comes first, as soon as the stream is live, then every heartbeat
+   * interval while nothing else does.
+   */
+  streamNotifications(
+    request: DeepPartial<StreamNotificationsRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): AsyncIterable<StreamNotificationsResponse>;
 }
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;
@@ -1106,6 +1333,8 @@ export type DeepPartial<T> = T extends Builtin ? T
   : T extends { $case: string; value: unknown } ? { $case: T["$case"]; value?: DeepPartial<T["value"]> }
   : T extends {} ? { [K in keyof T]?: DeepPartial<T[K]> }
   : Partial<T>;
+
+export type ServerStreamingMethodResult<Response> = { [Symbol.asyncIterator](): AsyncIterator<Response, void> };
 
 export interface MessageFns<T> {
   encode(message: T, writer?: BinaryWriter): BinaryWriter;

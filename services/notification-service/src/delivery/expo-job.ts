@@ -1,0 +1,75 @@
+/** Sends a claimed batch of Expo rows (at most 100: one request) and stores their tickets. */
+import { type ClaimedDelivery, notificationsForPush, type Outcome, recordOutcome } from '../db/queries/deliveries.js';
+import { deleteExpoPushToken, expoTokenOwners } from '../db/queries/push-destinations.js';
+import { type ExpoMessage, expoErrorCode, MAX_MESSAGES_PER_REQUEST, sendExpoMessages } from './expo.js';
+import { type DeliveryDeps, overLimit, retryOrFail } from './outcomes.js';
+import { buildPayload, urgencyOf } from './payload.js';
+
+export async function deliverExpoBatch(deps: DeliveryDeps, claims: ClaimedDelivery[]): Promise<void> {
+  const { db, config } = deps;
+  const notifications = await notificationsForPush(db, [...new Set(claims.map((c) => c.notification_id))]);
+  const owners = await expoTokenOwners(db, [...new Set(claims.map((c) => c.destination))]);
+  const sendable: { claim: ClaimedDelivery; message: ExpoMessage }[] = [];
+  for (const claim of claims) {
+    const notification = notifications.get(claim.notification_id);
+    const skip: Outcome | undefined =
+      overLimit(config, claim) ??
+      (!notification ? { status: 'gone', error: 'notification deleted' } : undefined) ??
+      (owners.get(claim.destination) !== claim.recipient_id ? { status: 'gone', error: 'token removed' } : undefined);
+    if (skip || !notification) {
+      await recordOutcome(db, claim, skip ?? { status: 'gone' });
+      continue;
+    }
+    const payload = buildPayload(notification);
+    sendable.push({
+      claim,
+      message: {
+        to: claim.destination,
+        title: payload.title,
+        body: payload.body,
+        data: { url: payload.url, notificationId: payload.notificationId, type: payload.type },
+        priority: urgencyOf(notification) === 'high' ? 'high' : 'default',
+        sound: 'default',
+      },
+    });
+  }
+  for (let start = 0; start < sendable.length; start += MAX_MESSAGES_PER_REQUEST) {
+    await sendChunk(deps, sendable.slice(start, start + MAX_MESSAGES_PER_REQUEST));
+  }
+}
+
+async function sendChunk(deps: DeliveryDeps, chunk: { claim: ClaimedDelivery; message: ExpoMessage }[]) {
+  const { db, config } = deps;
+  const result = await sendExpoMessages(
+    config,
+    chunk.map((item) => item.message),
+  );
+  if (!('tickets' in result)) {
+    for (const { claim } of chunk) {
+      const outcome: Outcome =
+        result.kind === 'retry'
+          ? retryOrFail(config, claim, result.error, result.retryAfterMs)
+          : { status: 'failed', error: result.error };
+      await recordOutcome(db, claim, outcome);
+    }
+    return;
+  }
+  const receiptAt = new Date(Date.now() + config.delivery.receiptDelayMs);
+  for (const [index, { claim }] of chunk.entries()) {
+    const ticket = result.tickets[index];
+    if (ticket?.status === 'ok') {
+      await recordOutcome(db, claim, { status: 'ticketed', ticketId: ticket.id, nextAttemptAt: receiptAt });
+      continue;
+    }
+    const code = ticket ? expoErrorCode(ticket) : 'no ticket';
+    if (code === 'DeviceNotRegistered') {
+      await deleteExpoPushToken(db, claim.destination);
+      await recordOutcome(db, claim, { status: 'gone', error: code });
+    } else if (code === 'MessageRateExceeded') {
+      await recordOutcome(db, claim, retryOrFail(config, claim, code));
+    } else {
+      deps.logger.warn({ deliveryId: claim.id, error: code }, 'expo push refused');
+      await recordOutcome(db, claim, { status: 'failed', error: code });
+    }
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * Expo's second half: a ticket only says Expo accepted the message; its receipt (ready some
+ * minutes later) says whether Apple or Google did. Ticketed rows come due for this check
+ * EXPO_RECEIPT_DELAY_MS after their ticket, and are claimed like any other row.
+ */
+import { type ClaimedDelivery, type Outcome, recordOutcome } from '../db/queries/deliveries.js';
+import { deleteExpoPushToken } from '../db/queries/push-destinations.js';
+import { retryDelayMs } from './backoff.js';
+import { expoErrorCode, fetchExpoReceipts } from './expo.js';
+import { type DeliveryDeps, retryOrFail } from './outcomes.js';
+
+/** A receipt not ready yet, or not fetched: ask again later, a bounded number of times. */
+function checkAgain(deps: DeliveryDeps, claim: ClaimedDelivery, error: string, retryAfterMs?: number): Outcome {
+  const { delivery } = deps.config;
+  if (claim.receipt_checks >= delivery.maxAttempts) {
+    return { status: 'failed', error: `${error} (no receipt after ${claim.receipt_checks} checks)` };
+  }
+  const delay = retryDelayMs(claim.receipt_checks, delivery, retryAfterMs);
+  return { status: 'ticketed', error, nextAttemptAt: new Date(Date.now() + delay) };
+}
+
+export async function checkExpoReceipts(deps: DeliveryDeps, claims: ClaimedDelivery[]): Promise<void> {
+  const { db, config } = deps;
+  const withTicket = claims.filter((claim) => claim.ticket_id !== null);
+  const result = await fetchExpoReceipts(
+    config,
+    withTicket.map((claim) => claim.ticket_id as string),
+  );
+  for (const claim of claims) {
+    if (claim.ticket_id === null) {
+      await recordOutcome(db, claim, { status: 'failed', error: 'ticketed without a ticket id' });
+      continue;
+    }
+    if (!('receipts' in result)) {
+      await recordOutcome(db, claim, checkAgain(deps, claim, result.error, result.retryAfterMs));
+      continue;
+    }
+    const receipt = result.receipts.get(claim.ticket_id);
+    if (!receipt) {
+      await recordOutcome(db, claim, checkAgain(deps, claim, 'receipt not ready'));
+    } else if (receipt.status === 'ok') {
+      await recordOutcome(db, claim, { status: 'delivered' });
+    } else {
+      const code = expoErrorCode(receipt);
+      if (code === 'DeviceNotRegistered') {
+        await deleteExpoPushToken(db, claim.destination);
+        await recordOutcome(db, claim, { status: 'gone', error: code });
+      } else if (code === 'MessageRateExceeded') {
+        // Expo dropped the message: send it again, as one more attempt.
+        await recordOutcome(db, claim, retryOrFail(config, claim, code));
+      } else {
+        deps.logger.warn({ deliveryId: claim.id, error: code }, 'expo push receipt error');
+        await recordOutcome(db, claim, { status: 'failed', error: code });
+      }
+    }
+  }
+}
