@@ -21,6 +21,8 @@ export interface SystemOptions {
   /** Extra environment for the gateway only (rate limits, CORS). */
   gatewayEnv?: Env;
   userServiceEnv?: Env;
+  /** Extra environment for notification-service only (push peers, delivery timings). */
+  notificationServiceEnv?: Env;
 }
 
 export interface TestSystem {
@@ -65,6 +67,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
       GRPC_PORT: String(notificationPort),
       ...vapidEnv(),
       PUSH_ALLOW_PRIVATE_ENDPOINTS: 'true',
+      ...options.notificationServiceEnv,
       DATABASE_URL: await createTestDatabase('notifications'),
     });
     const notification = await startNotificationService(
