@@ -6,10 +6,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readGatewayConfig, startGateway } from '@wren/api-gateway';
 import { readNotificationServiceConfig, startNotificationService } from '@wren/notification-service';
-import { createLogger } from '@wren/platform';
+import { createClientPool, createLogger } from '@wren/platform';
 import { readPostServiceConfig, startPostService } from '@wren/post-service';
+import { HealthDefinition } from 'nice-grpc-server-health';
 import { createTestDatabase } from './databases.js';
 import { freePort } from './free-port.js';
+import { eventually, type ServiceProcess, spawnService } from './process.js';
 import { vapidEnv } from './push/index.js';
 import { quiet, startUserServiceForTest } from './user-service.js';
 
@@ -23,6 +25,16 @@ export interface SystemOptions {
   userServiceEnv?: Env;
   /** Extra environment for notification-service only (push peers, delivery timings). */
   notificationServiceEnv?: Env;
+  /**
+   * Run notification-service as its own process (its real entry point), so that a test can
+   * kill it with SIGKILL and start it again; `notificationProcess` then controls it.
+   */
+  notificationServiceAsProcess?: boolean;
+}
+
+export interface ProcessControl {
+  kill(signal: NodeJS.Signals): Promise<void>;
+  start(): Promise<void>;
 }
 
 export interface TestSystem {
@@ -31,7 +43,36 @@ export interface TestSystem {
   postServiceAddr: string;
   notificationServiceAddr: string;
   userDatabaseUrl: string;
+  notificationProcess?: ProcessControl;
   stop(): Promise<void>;
+}
+
+/** notification-service as a child process, started and stopped on demand. */
+async function notificationServiceProcess(env: Env, address: string): Promise<ProcessControl> {
+  const clients = createClientPool({ defaultDeadlineMs: 1000 });
+  const health = clients.client(HealthDefinition, address);
+  const defined = Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => !!entry[1]));
+  let current: ServiceProcess | undefined;
+  const control: ProcessControl = {
+    async start() {
+      const started = spawnService('notification-service', defined);
+      current = started;
+      await eventually(async () => {
+        if (started.child.exitCode !== null) throw new Error(`notification-service exited:\n${started.output()}`);
+        return (await health.check({ service: '' })).status === 1;
+      }, 30_000);
+    },
+    async kill(signal) {
+      const running = current;
+      current = undefined;
+      if (!running || running.child.exitCode !== null) return;
+      running.child.kill(signal);
+      await running.exited;
+      if (signal === 'SIGTERM') clients.close();
+    },
+  };
+  await control.start();
+  return control;
 }
 
 export async function startSystem(options: SystemOptions = {}): Promise<TestSystem> {
@@ -62,19 +103,28 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
     const post = await startPostService(postConfig, createLogger('post-service', postConfig.logLevel));
     started.push(post);
 
-    const notificationConfig = readNotificationServiceConfig({
+    const notificationEnv: Env = {
       ...common,
       GRPC_PORT: String(notificationPort),
       ...vapidEnv(),
       PUSH_ALLOW_PRIVATE_ENDPOINTS: 'true',
       ...options.notificationServiceEnv,
       DATABASE_URL: await createTestDatabase('notifications'),
-    });
-    const notification = await startNotificationService(
-      notificationConfig,
-      createLogger('notification-service', notificationConfig.logLevel),
-    );
-    started.push(notification);
+    };
+    let notificationProcess: ProcessControl | undefined;
+    if (options.notificationServiceAsProcess) {
+      notificationProcess = await notificationServiceProcess(notificationEnv, `127.0.0.1:${notificationPort}`);
+      const control = notificationProcess;
+      started.push({ stop: () => control.kill('SIGTERM') });
+    } else {
+      const notificationConfig = readNotificationServiceConfig(notificationEnv);
+      started.push(
+        await startNotificationService(
+          notificationConfig,
+          createLogger('notification-service', notificationConfig.logLevel),
+        ),
+      );
+    }
 
     const gatewayConfig = readGatewayConfig({
       ...quiet,
@@ -82,7 +132,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
       PORT: '0',
       USER_SERVICE_ADDR: user.addr,
       POST_SERVICE_ADDR: `127.0.0.1:${post.port}`,
-      NOTIFICATION_SERVICE_ADDR: `127.0.0.1:${notification.port}`,
+      NOTIFICATION_SERVICE_ADDR: `127.0.0.1:${notificationPort}`,
       ...options.env,
       ...options.gatewayEnv,
     });
@@ -93,7 +143,8 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
       gatewayUrl: gateway.url,
       userServiceAddr: user.addr,
       postServiceAddr: `127.0.0.1:${post.port}`,
-      notificationServiceAddr: `127.0.0.1:${notification.port}`,
+      notificationServiceAddr: `127.0.0.1:${notificationPort}`,
+      ...(notificationProcess ? { notificationProcess } : {}),
       userDatabaseUrl: user.databaseUrl,
       async stop() {
         for (const part of started.reverse()) await part.stop();
