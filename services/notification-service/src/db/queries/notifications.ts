@@ -26,6 +26,28 @@ export interface NotificationRow {
   read_at: Date | null;
 }
 
+/** A recipient's notifications that are not deleted, with their actor: what every read shows. */
+export function visibleNotificationsOf(db: Kysely<NotificationDatabase>, recipientId: string) {
+  return db
+    .selectFrom('notifications as n')
+    .leftJoin('actors as a', 'a.id', 'n.actor_id')
+    .select([
+      'n.id',
+      'n.type',
+      'n.actor_id',
+      'a.username',
+      'a.display_name',
+      'a.avatar_url',
+      'n.post_id',
+      'n.comment_id',
+      'n.excerpt',
+      'n.created_at',
+      'n.read_at',
+    ])
+    .where('n.recipient_id', '=', recipientId)
+    .where('n.deleted_at', 'is', null);
+}
+
 /**
  * Inserts the drafts that are not there yet (the uniqueness index on recipient, type, actor
  * and target decides) and returns the ones inserted now.
@@ -57,24 +79,7 @@ export async function listNotifications(
   limit: number,
   beforeId: string | undefined,
 ): Promise<NotificationRow[]> {
-  let query = db
-    .selectFrom('notifications as n')
-    .leftJoin('actors as a', 'a.id', 'n.actor_id')
-    .select([
-      'n.id',
-      'n.type',
-      'n.actor_id',
-      'a.username',
-      'a.display_name',
-      'a.avatar_url',
-      'n.post_id',
-      'n.comment_id',
-      'n.excerpt',
-      'n.created_at',
-      'n.read_at',
-    ])
-    .where('n.recipient_id', '=', recipientId)
-    .where('n.deleted_at', 'is', null);
+  let query = visibleNotificationsOf(db, recipientId);
   if (beforeId !== undefined) query = query.where('n.id', '<', beforeId);
   if (filter.types.length > 0) query = query.where('n.type', 'in', filter.types);
   if (filter.unreadOnly) query = query.where('n.read_at', 'is', null);

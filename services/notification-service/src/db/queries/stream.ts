@@ -1,7 +1,7 @@
 /** The live stream's side of the notifications table: announcing new rows and reading them back. */
 import { type Kysely, sql } from 'kysely';
 import type { NotificationDatabase } from '../schema.js';
-import type { NotificationRow } from './notifications.js';
+import { type NotificationRow, visibleNotificationsOf } from './notifications.js';
 
 /** The PostgreSQL channel new notifications are announced on, as `<recipient>:<id>`. */
 export const NOTIFICATION_CHANNEL = 'wren_notifications';
@@ -19,27 +19,6 @@ export async function announceNotifications(
   await sql`select pg_notify(${NOTIFICATION_CHANNEL}, payload) from unnest(${payloads}::text[]) as payload`.execute(db);
 }
 
-function selectRows(db: Kysely<NotificationDatabase>, recipientId: string) {
-  return db
-    .selectFrom('notifications as n')
-    .leftJoin('actors as a', 'a.id', 'n.actor_id')
-    .select([
-      'n.id',
-      'n.type',
-      'n.actor_id',
-      'a.username',
-      'a.display_name',
-      'a.avatar_url',
-      'n.post_id',
-      'n.comment_id',
-      'n.excerpt',
-      'n.created_at',
-      'n.read_at',
-    ])
-    .where('n.recipient_id', '=', recipientId)
-    .where('n.deleted_at', 'is', null);
-}
-
 /**
  * The newest `limit` of the recipient's notifications after `afterId`, oldest first. When
  * more were missed, the oldest of them are left to GET /v1/notifications: a reconnecting
@@ -51,7 +30,7 @@ export async function notificationsAfter(
   afterId: string,
   limit: number,
 ): Promise<NotificationRow[]> {
-  const rows = await selectRows(db, recipientId)
+  const rows = await visibleNotificationsOf(db, recipientId)
     .where('n.id', '>', afterId)
     .orderBy('n.id', 'desc')
     .limit(limit)
@@ -65,5 +44,5 @@ export async function notificationOf(
   recipientId: string,
   id: string,
 ): Promise<NotificationRow | undefined> {
-  return selectRows(db, recipientId).where('n.id', '=', id).executeTakeFirst();
+  return visibleNotificationsOf(db, recipientId).where('n.id', '=', id).executeTakeFirst();
 }
