@@ -10,6 +10,7 @@ import type { Database } from './db/pool.js';
 import type { AuthPolicy } from './grpc/auth-middleware.js';
 import type { WrenCallContextExt } from './grpc/call-context.js';
 import { createGrpcServer } from './grpc/server.js';
+import type { Stoppable } from './lifecycle.js';
 import { LOG_LEVELS, type Logger, type LogLevel } from './logger.js';
 
 export interface BaseServiceConfig {
@@ -42,6 +43,13 @@ export interface GrpcServiceOptions<Schema> {
   migrations: Migrations;
   auth: AuthPolicy;
   register(server: Server<WrenCallContextExt>): void;
+  /**
+   * Work beside the RPCs (outbox relays, delivery workers), started once the database is
+   * migrated and the server listens; stopped after the drain, in reverse order.
+   */
+  background?: () => (Stoppable | undefined)[];
+  /** Runs first on stop: ends calls that never end by themselves (streams), so the drain need not wait for them. */
+  beforeDrain?: () => Promise<void> | void;
   /** Releases what the service opened besides the pool (clients, timers). */
   release?: () => Promise<void> | void;
 }
@@ -58,13 +66,16 @@ export async function startGrpcService<Schema>(options: GrpcServiceOptions<Schem
   options.register(grpc.server);
   const port = await grpc.listen(config.grpcHost, config.grpcPort);
   logger.info({ port }, 'serving gRPC');
+  const background = (options.background?.() ?? []).filter((task): task is Stoppable => task !== undefined);
 
   let stopping: Promise<void> | undefined;
   return {
     port,
     stop() {
       stopping ??= (async () => {
+        await options.beforeDrain?.();
         await grpc.shutdown(config.shutdownGraceMs);
+        for (const task of background.reverse()) await task.stop();
         await options.release?.();
         await database.close();
         logger.info('stopped');

@@ -8,7 +8,7 @@ import {
 import type { NotificationServiceConfig } from './config.js';
 import { createNotificationServiceContext } from './context.js';
 import { migrations } from './db/migrations/index.js';
-import { type DeliveryWorker, startDeliveryWorker } from './delivery/worker.js';
+import { startDeliveryWorker } from './delivery/worker.js';
 import { publicMethods, registerRpc, serviceMethods } from './rpc/index.js';
 import { closeNotificationStreams } from './stream/hub.js';
 
@@ -18,9 +18,7 @@ export async function startNotificationService(
   logger: Logger = createLogger('notification-service', config.logLevel),
 ): Promise<RunningService> {
   const context = createNotificationServiceContext(config, logger);
-  // Started once migrations ran; stopped (drained) after gRPC stopped taking events.
-  let worker: DeliveryWorker | undefined;
-  const running = await startGrpcService({
+  return startGrpcService({
     config,
     logger,
     database: context.database,
@@ -31,19 +29,11 @@ export async function startNotificationService(
       serviceMethods,
     },
     register: (server) => registerRpc(server, context),
-    release: async () => {
-      await worker?.stop();
-      await context.clients.close();
-    },
+    // Started once migrations ran; drained after gRPC stopped taking events.
+    background: () => [startDeliveryWorker({ db: context.database.db, config: config.push, logger })],
+    // Open notification streams never end by themselves: end them first, or the gRPC drain
+    // would wait for them until the grace period runs out.
+    beforeDrain: () => closeNotificationStreams(context),
+    release: () => context.clients.close(),
   });
-  worker = startDeliveryWorker({ db: context.database.db, config: config.push, logger });
-  // Open notification streams never end by themselves: end them first, or the gRPC drain
-  // would wait for them until the grace period runs out.
-  return {
-    port: running.port,
-    stop: async () => {
-      await closeNotificationStreams(context);
-      await running.stop();
-    },
-  };
 }

@@ -3,7 +3,6 @@ import {
   createRemoteJwksVerifier,
   issuedServiceCredential,
   type Logger,
-  type OutboxRelay,
   type RunningService,
   startEventRelay,
   startGrpcService,
@@ -21,8 +20,7 @@ export async function startPostService(
 ): Promise<RunningService> {
   const context = createPostServiceContext(config, logger);
   const sweeper = startIdempotencySweeper(context.database.db, logger, config.idempotencySweepIntervalMs);
-  let relay: OutboxRelay | undefined;
-  const service = await startGrpcService({
+  return startGrpcService({
     config,
     logger,
     database: context.database,
@@ -33,18 +31,23 @@ export async function startPostService(
       serviceMethods,
     },
     register: (server) => registerRpc(server, context),
+    // After migrations: the relay reads the outbox they create.
+    background: () => [
+      startEventRelay({
+        pool: context.database.pool,
+        log: logger,
+        subscribers: config.outboxSubscribers,
+        credential: issuedServiceCredential(
+          context.clients,
+          config.userServiceAddr,
+          PRODUCER,
+          config.serviceClientSecret,
+        ),
+      }),
+    ],
     release: async () => {
-      await relay?.stop();
       await sweeper.stop();
       context.clients.close();
     },
   });
-  // After migrations: the relay reads the outbox they create.
-  relay = startEventRelay({
-    pool: context.database.pool,
-    log: logger,
-    subscribers: config.outboxSubscribers,
-    credential: issuedServiceCredential(context.clients, config.userServiceAddr, PRODUCER, config.serviceClientSecret),
-  });
-  return service;
 }

@@ -1,4 +1,4 @@
-import { createLogger, type Logger, type OutboxRelay, type RunningService, startGrpcService } from '@wren/platform';
+import { createLogger, type Logger, type RunningService, startGrpcService } from '@wren/platform';
 import type { UserServiceConfig } from './config.js';
 import { createUserServiceContext } from './context.js';
 import { migrations } from './db/migrations/index.js';
@@ -12,20 +12,15 @@ export async function startUserService(
 ): Promise<RunningService> {
   const context = await createUserServiceContext(config, logger);
   const janitor = startSessionJanitor(context.database.db, logger, config.sessionPurgeIntervalMs);
-  let relay: OutboxRelay | undefined;
-  const service = await startGrpcService({
+  return startGrpcService({
     config,
     logger,
     database: context.database,
     migrations,
     auth: { verifier: context.tokens.verifier, publicMethods },
     register: (server) => registerRpc(server, context),
-    release: async () => {
-      await relay?.stop();
-      await janitor.stop();
-    },
+    // After migrations: the relay reads the outbox they create.
+    background: () => [startUserEventRelay(context, logger)],
+    release: () => janitor.stop(),
   });
-  // After migrations: the relay reads the outbox they create.
-  relay = startUserEventRelay(context, logger);
-  return service;
 }
