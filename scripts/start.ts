@@ -47,42 +47,44 @@ async function takeLock(): Promise<string> {
   return lock;
 }
 
-/** The client secret post-service proves itself with to user-service; made on first run and kept. */
-async function postServiceClientSecret(): Promise<string> {
-  if (env.POST_SERVICE_CLIENT_SECRET) return env.POST_SERVICE_CLIENT_SECRET;
-  const file = join(dataDir, 'secrets', 'post-service-client-secret');
+/**
+ * A secret of this installation: made on first run, kept (mode 0600) under
+ * WREN_DATA_DIR/secrets and read back on every later start.
+ */
+async function keptSecret(name: string, what: string, make: () => Promise<string> | string): Promise<string> {
+  const file = join(dataDir, 'secrets', name);
   if (!existsSync(file)) {
     await mkdir(join(dataDir, 'secrets'), { recursive: true, mode: 0o700 });
-    await writeFile(file, randomBytes(32).toString('base64url'), { mode: 0o600 });
+    await writeFile(file, await make(), { mode: 0o600 });
+    await chmod(file, 0o600);
+    say(`made ${what}: ${file}`);
   }
   return (await readFile(file, 'utf8')).trim();
 }
 
-/** VAPID keys for Web Push: VAPID_PUBLIC_KEY/VAPID_PRIVATE_KEY, else a pair made on first run and kept. */
+/** The client secret post-service proves itself with to user-service. */
+async function postServiceClientSecret(): Promise<string> {
+  return (
+    env.POST_SERVICE_CLIENT_SECRET ||
+    keptSecret('post-service-client-secret', 'a service client secret', () => randomBytes(32).toString('base64url'))
+  );
+}
+
+/** VAPID keys for Web Push: VAPID_PUBLIC_KEY/VAPID_PRIVATE_KEY, else a kept pair. */
 async function vapidKeys(): Promise<VapidKeys> {
   if (env.VAPID_PUBLIC_KEY && env.VAPID_PRIVATE_KEY) {
     return { publicKey: env.VAPID_PUBLIC_KEY, privateKey: env.VAPID_PRIVATE_KEY };
   }
-  const file = join(dataDir, 'secrets', 'vapid-keys.json');
-  if (!existsSync(file)) {
-    await mkdir(join(dataDir, 'secrets'), { recursive: true, mode: 0o700 });
-    await writeFile(file, JSON.stringify(generateVapidKeys()), { mode: 0o600 });
-    say(`made a VAPID key pair: ${file}`);
-  }
-  return JSON.parse(await readFile(file, 'utf8')) as VapidKeys;
+  const kept = await keptSecret('vapid-keys.json', 'a VAPID key pair', () => JSON.stringify(generateVapidKeys()));
+  return JSON.parse(kept) as VapidKeys;
 }
 
-/** The JWT signing keys: JWT_PRIVATE_KEYS, else a key set made on first run and kept. */
+/** The JWT signing keys: JWT_PRIVATE_KEYS, else a kept key set. */
 async function signingKeys(): Promise<string> {
-  if (env.JWT_PRIVATE_KEYS) return env.JWT_PRIVATE_KEYS;
-  const file = join(dataDir, 'secrets', 'jwt-private-keys.json');
-  if (!existsSync(file)) {
-    await mkdir(join(dataDir, 'secrets'), { recursive: true, mode: 0o700 });
-    await writeFile(file, JSON.stringify(await generateSigningKeySet()), { mode: 0o600 });
-    await chmod(file, 0o600);
-    say(`made a JWT signing key: ${file}`);
-  }
-  return readFile(file, 'utf8');
+  return (
+    env.JWT_PRIVATE_KEYS ||
+    keptSecret('jwt-private-keys.json', 'a JWT signing key', async () => JSON.stringify(await generateSigningKeySet()))
+  );
 }
 
 async function waitUntilReady(url: string, children: ChildProcess[], timeoutMs: number): Promise<void> {
