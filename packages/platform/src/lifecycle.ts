@@ -2,8 +2,10 @@
  * How every Wren process starts and stops: a bad configuration ends it with a message that
  * names the variables; SIGTERM or SIGINT stops it gracefully (the service's `stop` drains
  * and closes) and exits 0; a second signal, or a stop that hangs, exits at once.
+ * Tracing is set up first (when OTEL_EXPORTER_OTLP_ENDPOINT is set) and flushed last.
  */
 import { ConfigError } from './config.js';
+import { startTracing, type Tracing } from './telemetry/tracing.js';
 
 export interface Stoppable {
   stop(): Promise<void>;
@@ -22,6 +24,7 @@ export function runMain(start: () => Promise<Stoppable>, options: RunOptions): v
     error: (obj: unknown, msg: string) => console.error(`[${options.name}] ${msg}`, obj),
   };
   let running: Stoppable | undefined;
+  let tracing: Tracing = { shutdown: async () => {} };
   let stopping = false;
 
   const stop = async (signal: string) => {
@@ -38,6 +41,7 @@ export function runMain(start: () => Promise<Stoppable>, options: RunOptions): v
     timer.unref();
     try {
       await running?.stop();
+      await tracing.shutdown().catch((error: unknown) => log.error(error, 'flushing traces failed'));
       process.exit(0);
     } catch (error) {
       log.error(error, 'shutdown failed');
@@ -54,6 +58,12 @@ export function runMain(start: () => Promise<Stoppable>, options: RunOptions): v
     process.exit(1);
   });
 
+  try {
+    tracing = startTracing(options.name);
+  } catch (error) {
+    console.error(`[${options.name}] ${(error as Error).message}`);
+    process.exit(1);
+  }
   start().then(
     (started) => {
       running = started;

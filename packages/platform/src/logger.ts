@@ -1,4 +1,6 @@
 import { type Logger, pino } from 'pino';
+import { activeTraceIds } from './telemetry/trace-context.js';
+import { tracingEnabled } from './telemetry/tracing.js';
 
 export type { Logger } from 'pino';
 
@@ -6,12 +8,16 @@ export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' |
 
 export const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
-/** One JSON logger per process; `service` is on every line. */
+/**
+ * One JSON logger per process; `service` is on every line, and `traceId`/`spanId` of the
+ * active span on every line written inside a traced operation.
+ */
 export function createLogger(service: string, level: LogLevel = 'info'): Logger {
   return pino({
     level,
     base: { service },
     timestamp: pino.stdTimeFunctions.isoTime,
+    mixin: () => (tracingEnabled() ? (activeTraceIds() ?? {}) : {}),
     redact: {
       paths: ['password', '*.password', 'authorization', '*.authorization', 'refreshToken', '*.refreshToken'],
       censor: '[redacted]',

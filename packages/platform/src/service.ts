@@ -4,6 +4,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Server } from 'nice-grpc';
+import type { Registry } from 'prom-client';
 import type { EnvReader } from './config.js';
 import { type Migrations, migrateToLatest } from './db/migrate.js';
 import type { Database } from './db/pool.js';
@@ -12,10 +13,14 @@ import type { WrenCallContextExt } from './grpc/call-context.js';
 import { createGrpcServer } from './grpc/server.js';
 import type { Stoppable } from './lifecycle.js';
 import { LOG_LEVELS, type Logger, type LogLevel } from './logger.js';
+import { startAdminServer } from './telemetry/admin-server.js';
 
 export interface BaseServiceConfig {
   grpcHost: string;
   grpcPort: number;
+  /** The admin HTTP port: /metrics and /healthz. */
+  adminHost: string;
+  adminPort: number;
   databaseUrl: string;
   databasePoolMax: number;
   logLevel: LogLevel;
@@ -24,10 +29,14 @@ export interface BaseServiceConfig {
 }
 
 /** The variables every service reads; each service adds its own. */
-export function readBaseServiceConfig(env: EnvReader, defaults: { grpcPort: number }): BaseServiceConfig {
+export function readBaseServiceConfig(
+  env: EnvReader,
+  defaults: { grpcPort: number; adminPort: number },
+): BaseServiceConfig {
   return {
     grpcHost: env.string('GRPC_HOST', { default: '0.0.0.0' }),
     grpcPort: env.int('GRPC_PORT', { default: defaults.grpcPort, min: 0, max: 65535 }),
+    ...readAdminAddress(env, defaults.adminPort),
     databaseUrl: env.url('DATABASE_URL', { protocols: ['postgres', 'postgresql'] }),
     databasePoolMax: env.int('DATABASE_POOL_MAX', { default: 10, min: 1, max: 200 }),
     logLevel: env.oneOf('LOG_LEVEL', LOG_LEVELS, { default: 'info' }),
@@ -36,9 +45,19 @@ export function readBaseServiceConfig(env: EnvReader, defaults: { grpcPort: numb
   };
 }
 
+/** ADMIN_HOST / ADMIN_PORT, read the same way by the services and the gateway. */
+export function readAdminAddress(env: EnvReader, defaultPort: number): { adminHost: string; adminPort: number } {
+  return {
+    adminHost: env.string('ADMIN_HOST', { default: '0.0.0.0' }),
+    adminPort: env.int('ADMIN_PORT', { default: defaultPort, min: 0, max: 65535 }),
+  };
+}
+
 export interface GrpcServiceOptions<Schema> {
   config: BaseServiceConfig;
   logger: Logger;
+  /** The service's metrics (createMetricsRegistry), served on the admin port. */
+  registry: Registry;
   database: Database<Schema>;
   migrations: Migrations;
   auth: AuthPolicy;
@@ -56,28 +75,42 @@ export interface GrpcServiceOptions<Schema> {
 
 export interface RunningService {
   readonly port: number;
+  /** The admin HTTP port (/metrics, /healthz). */
+  readonly adminPort: number;
   stop(): Promise<void>;
 }
 
 export async function startGrpcService<Schema>(options: GrpcServiceOptions<Schema>): Promise<RunningService> {
   const { config, logger, database } = options;
   if (config.migrateOnStart) await migrateToLatest(database.db as Kysely<unknown>, options.migrations, logger);
-  const grpc = createGrpcServer({ logger, auth: options.auth });
+  const grpc = createGrpcServer({ logger, auth: options.auth, registry: options.registry });
   options.register(grpc.server);
   const port = await grpc.listen(config.grpcHost, config.grpcPort);
   logger.info({ port }, 'serving gRPC');
+  const admin = await startAdminServer({
+    host: config.adminHost,
+    port: config.adminPort,
+    registry: options.registry,
+    logger,
+  }).catch(async (error) => {
+    await grpc.shutdown(0);
+    throw error;
+  });
   const background = (options.background?.() ?? []).filter((task): task is Stoppable => task !== undefined);
 
   let stopping: Promise<void> | undefined;
   return {
     port,
+    adminPort: admin.port,
     stop() {
       stopping ??= (async () => {
+        admin.draining();
         await options.beforeDrain?.();
         await grpc.shutdown(config.shutdownGraceMs);
         for (const task of background.reverse()) await task.stop();
         await options.release?.();
         await database.close();
+        await admin.close();
         logger.info('stopped');
       })();
       return stopping;

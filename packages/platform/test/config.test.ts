@@ -54,7 +54,7 @@ describe('readConfig', () => {
   });
 
   it('requires DATABASE_URL for every service', () => {
-    expect(() => readConfig((env) => readBaseServiceConfig(env, { grpcPort: 1 }), {})).toThrow(
+    expect(() => readConfig((env) => readBaseServiceConfig(env, { grpcPort: 1, adminPort: 2 }), {})).toThrow(
       'DATABASE_URL is required',
     );
   });

@@ -2,7 +2,7 @@ import {
   ProfileServiceDefinition,
   type ProfileServiceImplementation,
 } from '@wren/contracts/user/v1/profile_service.js';
-import { createTestDatabase, testSigningKeys } from '@wren/testkit';
+import { createTestDatabase, metricValue, scrape, testSigningKeys } from '@wren/testkit';
 import { importJWK, type JWK, SignJWT } from 'jose';
 import { ClientError, Metadata, Status } from 'nice-grpc';
 import { HealthDefinition } from 'nice-grpc-server-health';
@@ -12,6 +12,7 @@ import {
   createClientPool,
   createDatabase,
   createLogger,
+  createMetricsRegistry,
   methodPath,
   type RunningService,
   requireUser,
@@ -46,6 +47,7 @@ async function accessToken(key: JWK): Promise<string> {
 }
 
 describe('gRPC service bootstrap', () => {
+  const registry = createMetricsRegistry('test');
   let service: RunningService;
   let address: string;
   let releaseSlowCall: () => void = () => {};
@@ -87,6 +89,8 @@ describe('gRPC service bootstrap', () => {
       config: {
         grpcHost: '127.0.0.1',
         grpcPort: 0,
+        adminHost: '127.0.0.1',
+        adminPort: 0,
         databaseUrl: url,
         databasePoolMax: 2,
         logLevel: 'silent',
@@ -94,7 +98,8 @@ describe('gRPC service bootstrap', () => {
         shutdownGraceMs: 5000,
       },
       logger: createLogger('test', 'silent'),
-      database: createDatabase({ url, max: 2, applicationName: 'test' }),
+      registry,
+      database: createDatabase({ url, max: 2, applicationName: 'test', registry }),
       migrations: {},
       auth: {
         verifier: createAccessTokenVerifier({
@@ -149,6 +154,42 @@ describe('gRPC service bootstrap', () => {
     expect((error as ClientError).details).not.toContain('hunter2');
   });
 
+  it('serves RED metrics on the admin port: calls by method and code (server and client), pool, Node', async () => {
+    const metricsUrl = `http://127.0.0.1:${service.adminPort}/metrics`;
+    const method = { service: 'test', grpc_service: 'wren.user.v1.ProfileService', grpc_method: 'GetProfile' };
+    const ok = { ...method, grpc_type: 'unary', grpc_code: 'OK' };
+    const internal = { ...method, grpc_code: 'INTERNAL' };
+    // Earlier tests called the same method: compare with the counts before this one.
+    const before = await scrape(metricsUrl);
+    const count = (text: string, name: string, labels: Record<string, string>) => metricValue(text, name, labels) ?? 0;
+    const callerRegistry = createMetricsRegistry('caller');
+    const measured = createClientPool({ defaultDeadlineMs: 5000, registry: callerRegistry });
+    const profiles = measured.client(ProfileServiceDefinition, address);
+    await profiles.getProfile({ username: 'ana' });
+    await profiles.getProfile({ username: 'ana' });
+    await profiles.getProfile({ username: 'crash' }).catch(() => {});
+    measured.close();
+
+    const text = await scrape(metricsUrl);
+    const delta = (name: string, labels: Record<string, string>) =>
+      count(text, name, labels) - count(before, name, labels);
+    expect(delta('grpc_server_handled_total', ok)).toBe(2);
+    expect(delta('grpc_server_handled_total', internal)).toBe(1);
+    expect(delta('grpc_server_handling_seconds_count', method)).toBe(3);
+    expect(metricValue(text, 'wren_db_pool_max_connections', { service: 'test' })).toBe(2);
+    expect(metricValue(text, 'wren_db_pool_connections', { state: 'in_use' })).toBeGreaterThanOrEqual(0);
+    expect(metricValue(text, 'process_resident_memory_bytes')).toBeGreaterThan(0);
+    // No label carries a value from the request (the username): the series stay bounded.
+    expect(text).not.toContain('ana');
+
+    const caller = await callerRegistry.metrics();
+    const called = { service: 'caller', grpc_method: 'GetProfile' };
+    expect(metricValue(caller, 'grpc_client_handled_total', { ...called, grpc_code: 'OK' })).toBe(2);
+    expect(metricValue(caller, 'grpc_client_handled_total', { ...called, grpc_code: 'INTERNAL' })).toBe(1);
+    expect((await fetch(`http://127.0.0.1:${service.adminPort}/healthz`)).status).toBe(200);
+    expect((await fetch(`http://127.0.0.1:${service.adminPort}/nope`)).status).toBe(404);
+  });
+
   it('on stop: reports NOT_SERVING, lets the call in flight finish, then refuses new calls', async () => {
     const health = clients.client(HealthDefinition, address);
     const profiles = clients.client(ProfileServiceDefinition, address);
@@ -163,6 +204,8 @@ describe('gRPC service bootstrap', () => {
     });
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(stopped).toBe(false);
+    // Draining: the admin healthcheck says so, for container healthchecks.
+    expect((await fetch(`http://127.0.0.1:${service.adminPort}/healthz`)).status).toBe(503);
     releaseSlowCall();
     expect((await inFlight).account?.bio).toBe('slow');
     await stopping;

@@ -92,6 +92,7 @@ describe('transactional outbox and relay', () => {
       id: '01900000-0000-7000-8000-00000000000a',
       occurredAt: new Date(),
       producer: 'test',
+      traceparent: '',
       payload: followed('slow-A'),
     }).finish();
     await slow.query(`INSERT INTO outbox (event_id, event_type, event) VALUES ($1, 'userFollowed', $2)`, [
@@ -154,6 +155,7 @@ describe('transactional outbox and relay', () => {
       id: '01900000-0000-7000-8000-0000000000ff',
       occurredAt: new Date(),
       producer: 'test',
+      traceparent: '',
       payload: followed('once'),
     };
     const handlers = {
@@ -171,6 +173,7 @@ describe('transactional outbox and relay', () => {
       id: '01900000-0000-7000-8000-0000000000fe',
       occurredAt: new Date(),
       producer: 'test',
+      traceparent: '',
       payload: followed('fails-once'),
     };
     let calls = 0;

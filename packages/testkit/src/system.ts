@@ -13,7 +13,7 @@ import { createTestDatabase } from './databases.js';
 import { freePort } from './free-port.js';
 import { eventually, type ServiceProcess, spawnService } from './process.js';
 import { vapidEnv } from './push/index.js';
-import { quiet, startUserServiceForTest } from './user-service.js';
+import { startUserServiceForTest, testEnv } from './user-service.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -32,6 +32,8 @@ export interface SystemOptions {
   notificationServiceAsProcess?: boolean;
 }
 
+export type WrenProcess = 'api-gateway' | 'user-service' | 'post-service' | 'notification-service';
+
 export interface ProcessControl {
   kill(signal: NodeJS.Signals): Promise<void>;
   start(): Promise<void>;
@@ -43,6 +45,8 @@ export interface TestSystem {
   postServiceAddr: string;
   notificationServiceAddr: string;
   userDatabaseUrl: string;
+  /** `/metrics` of each part (their admin ports). */
+  metricsUrls: Record<WrenProcess, string>;
   notificationProcess?: ProcessControl;
   stop(): Promise<void>;
 }
@@ -81,6 +85,8 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
     // Consumers' ports are chosen first: the producers' outbox relays deliver to them.
     const postPort = await freePort();
     const notificationPort = await freePort();
+    // Fixed in advance: a notification-service process restarted by a test keeps its address.
+    const notificationAdminPort = await freePort();
     const postClientSecret = randomBytes(24).toString('base64url');
     const user = await startUserServiceForTest({
       env: {
@@ -91,7 +97,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
       },
     });
     started.push(user.service);
-    const common = { ...quiet, GRPC_HOST: '127.0.0.1', GRPC_PORT: '0', USER_SERVICE_ADDR: user.addr, ...options.env };
+    const common = { ...testEnv, GRPC_HOST: '127.0.0.1', GRPC_PORT: '0', USER_SERVICE_ADDR: user.addr, ...options.env };
 
     const postConfig = readPostServiceConfig({
       ...common,
@@ -108,6 +114,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
       GRPC_PORT: String(notificationPort),
       ...vapidEnv(),
       PUSH_ALLOW_PRIVATE_ENDPOINTS: 'true',
+      ADMIN_PORT: String(notificationAdminPort),
       ...options.notificationServiceEnv,
       DATABASE_URL: await createTestDatabase('notifications'),
     };
@@ -127,9 +134,11 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
     }
 
     const gatewayConfig = readGatewayConfig({
-      ...quiet,
+      ...testEnv,
       HOST: '127.0.0.1',
       PORT: '0',
+      ADMIN_HOST: '127.0.0.1',
+      ADMIN_PORT: '0',
       USER_SERVICE_ADDR: user.addr,
       POST_SERVICE_ADDR: `127.0.0.1:${post.port}`,
       NOTIFICATION_SERVICE_ADDR: `127.0.0.1:${notificationPort}`,
@@ -146,6 +155,12 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
       notificationServiceAddr: `127.0.0.1:${notificationPort}`,
       ...(notificationProcess ? { notificationProcess } : {}),
       userDatabaseUrl: user.databaseUrl,
+      metricsUrls: {
+        'api-gateway': `http://127.0.0.1:${gateway.adminPort}/metrics`,
+        'user-service': `http://127.0.0.1:${user.service.adminPort}/metrics`,
+        'post-service': `http://127.0.0.1:${post.adminPort}/metrics`,
+        'notification-service': `http://127.0.0.1:${notificationAdminPort}/metrics`,
+      },
       async stop() {
         for (const part of started.reverse()) await part.stop();
       },

@@ -2,6 +2,7 @@ import {
   type EnvReader,
   LOG_LEVELS,
   type LogLevel,
+  readAdminAddress,
   readConfig,
   readTokenConfig,
   type TokenConfig,
@@ -18,6 +19,9 @@ export interface RateLimitConfig {
 export interface GatewayConfig {
   host: string;
   port: number;
+  /** The admin HTTP port: /metrics and /healthz, off the public port. */
+  adminHost: string;
+  adminPort: number;
   logLevel: LogLevel;
   tokens: TokenConfig;
   userServiceAddr: string;
@@ -40,6 +44,7 @@ export function readGatewayConfig(env: Record<string, string | undefined> = proc
     (reader: EnvReader) => ({
       host: reader.string('HOST', { default: '0.0.0.0' }),
       port: reader.int('PORT', { default: 8080, min: 0, max: 65535 }),
+      ...readAdminAddress(reader, 9460),
       logLevel: reader.oneOf('LOG_LEVEL', LOG_LEVELS, { default: 'info' }),
       tokens: readTokenConfig(reader),
       userServiceAddr: reader.string('USER_SERVICE_ADDR'),

@@ -7,6 +7,7 @@ import { IDEMPOTENCY_KEY_REUSED } from '@wren/platform';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ClientError, Status } from 'nice-grpc-common';
 import { RichClientError } from 'nice-grpc-error-details';
+import { traceIdOf } from './telemetry.js';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 const PROBLEM_TYPE_PREFIX = 'urn:problem-type:wren:';
@@ -81,6 +82,8 @@ export interface Problem {
   detail: string;
   instance: string;
   requestId: string;
+  /** The trace of this request (when tracing is on): find it in Jaeger. */
+  traceId?: string;
   /** The service's stable reason (google.rpc.ErrorInfo), e.g. `USERNAME_TAKEN`. */
   code?: string;
   errors?: FieldError[];
@@ -252,6 +255,8 @@ function render(resolved: ResolvedProblem, request: FastifyRequest): Problem {
     instance: request.url.split('?')[0] ?? request.url,
     requestId: request.id,
   };
+  const traceId = traceIdOf(request);
+  if (traceId) problem.traceId = traceId;
   if (status < 500 && resolved.code) problem.code = resolved.code;
   if (status < 500 && resolved.errors && resolved.errors.length > 0) problem.errors = resolved.errors;
   return problem;

@@ -7,10 +7,13 @@ import {
   type AccessTokenVerifier,
   createClientPool,
   createLogger,
+  createMetricsRegistry,
   createRemoteJwksVerifier,
   type Logger,
+  startAdminServer,
 } from '@wren/platform';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import type { Registry } from 'prom-client';
 import { installAuth } from './auth.js';
 import { createGatewayClients, type GatewayClients } from './clients.js';
 import type { GatewayConfig } from './config.js';
@@ -32,6 +35,7 @@ import { timelinesRoutes } from './routes/timelines.js';
 import { usersRoutes } from './routes/users.js';
 import { ProblemSchema } from './schemas/problem.js';
 import { registerCors, registerSecurityHeaders } from './security.js';
+import { installTelemetry } from './telemetry.js';
 import { configureRequestParsing } from './validation.js';
 
 const PROBE_PATHS = new Set(['/healthz', '/readyz']);
@@ -40,6 +44,8 @@ export interface GatewayDeps {
   clients: GatewayClients;
   verifier: AccessTokenVerifier;
   logger: Logger;
+  /** Where the HTTP metrics go. */
+  registry: Registry;
 }
 
 export async function buildApp(config: GatewayConfig, deps: GatewayDeps): Promise<FastifyInstance> {
@@ -62,7 +68,9 @@ export async function buildApp(config: GatewayConfig, deps: GatewayDeps): Promis
   // JSON bodies only; closed schemas, validated without stripping.
   configureRequestParsing(app);
 
-  // 0. Shutdown: every answer sent while draining closes its connection.
+  // 0. Telemetry first: the span and the timing cover every later hook.
+  installTelemetry(app, deps.registry);
+  // Shutdown: every answer sent while draining closes its connection.
   endConnectionsWhileDraining(app);
   // 1. Every answer carries the request id, and every error is problem+json.
   echoRequestId(app);
@@ -114,6 +122,8 @@ function endConnectionsWhileDraining(app: FastifyInstance): void {
 export interface RunningGateway {
   url: string;
   port: number;
+  /** The admin HTTP port (/metrics, /healthz). */
+  adminPort: number;
   stop(): Promise<void>;
 }
 
@@ -124,13 +134,21 @@ export interface RunningGateway {
  */
 export async function startGateway(config: GatewayConfig, options: { logger?: Logger } = {}): Promise<RunningGateway> {
   const logger = options.logger ?? createLogger('api-gateway', config.logLevel);
-  const pool = createClientPool({ defaultDeadlineMs: config.grpcDeadlineMs });
+  const registry = createMetricsRegistry('api-gateway');
+  const pool = createClientPool({ defaultDeadlineMs: config.grpcDeadlineMs, registry });
   let app: FastifyInstance;
+  let admin: Awaited<ReturnType<typeof startAdminServer>>;
   try {
     const clients = createGatewayClients(pool, config);
     const verifier = createRemoteJwksVerifier(pool, config.userServiceAddr, config.tokens);
-    app = await buildApp(config, { clients, verifier, logger });
+    app = await buildApp(config, { clients, verifier, logger, registry });
     await app.listen({ host: config.host, port: config.port });
+    admin = await startAdminServer({ host: config.adminHost, port: config.adminPort, registry, logger }).catch(
+      async (error) => {
+        await app.close();
+        throw error;
+      },
+    );
   } catch (error) {
     pool.close();
     throw error;
@@ -140,6 +158,7 @@ export async function startGateway(config: GatewayConfig, options: { logger?: Lo
 
   let stopping: Promise<void> | undefined;
   const stop = async () => {
+    admin.draining();
     let timer: NodeJS.Timeout | undefined;
     const closed = app.close();
     const graceOver = new Promise<'timeout'>((resolve) => {
@@ -152,11 +171,13 @@ export async function startGateway(config: GatewayConfig, options: { logger?: Lo
     }
     clearTimeout(timer);
     pool.close();
+    await admin.close();
     logger.info('stopped');
   };
   return {
     url: `http://${urlHost(config.host)}:${port}`,
     port,
+    adminPort: admin.port,
     stop: () => {
       stopping ??= stop();
       return stopping;

@@ -142,6 +142,8 @@ describe('readiness', () => {
         LOG_LEVEL: 'silent',
         HOST: '127.0.0.1',
         PORT: '0',
+        ADMIN_HOST: '127.0.0.1',
+        ADMIN_PORT: '0',
         USER_SERVICE_ADDR: user.addr,
         POST_SERVICE_ADDR: post,
         NOTIFICATION_SERVICE_ADDR: notification,

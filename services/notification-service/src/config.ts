@@ -94,7 +94,7 @@ export function readNotificationServiceConfig(
 ): NotificationServiceConfig {
   const config = readConfig(
     (reader) => ({
-      ...readBaseServiceConfig(reader, { grpcPort: 50053 }),
+      ...readBaseServiceConfig(reader, { grpcPort: 50053, adminPort: 9463 }),
       tokens: readTokenConfig(reader),
       userServiceAddr: reader.string('USER_SERVICE_ADDR'),
       grpcDeadlineMs: reader.int('GRPC_DEADLINE_MS', { default: 5000, min: 100 }),

@@ -1,4 +1,12 @@
-import { type ClientPool, createClientPool, createDatabase, type Database, type Logger } from '@wren/platform';
+import {
+  type ClientPool,
+  createClientPool,
+  createDatabase,
+  createMetricsRegistry,
+  type Database,
+  type Logger,
+} from '@wren/platform';
+import type { Registry } from 'prom-client';
 import type { NotificationServiceConfig } from './config.js';
 import type { NotificationDatabase } from './db/schema.js';
 
@@ -9,20 +17,25 @@ export interface NotificationServiceContext {
   database: Database<NotificationDatabase>;
   /** For the JWKS of user-service, which verifies access tokens. */
   clients: ClientPool;
+  /** This service's metrics, served on the admin port. */
+  registry: Registry;
 }
 
 export function createNotificationServiceContext(
   config: NotificationServiceConfig,
   logger: Logger,
 ): NotificationServiceContext {
+  const registry = createMetricsRegistry('notification-service');
   return {
     config,
+    registry,
     logger,
     database: createDatabase<NotificationDatabase>({
       url: config.databaseUrl,
       max: config.databasePoolMax,
       applicationName: 'notification-service',
+      registry,
     }),
-    clients: createClientPool({ defaultDeadlineMs: config.grpcDeadlineMs }),
+    clients: createClientPool({ defaultDeadlineMs: config.grpcDeadlineMs, registry }),
   };
 }

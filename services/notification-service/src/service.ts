@@ -8,6 +8,7 @@ import {
 import type { NotificationServiceConfig } from './config.js';
 import { createNotificationServiceContext } from './context.js';
 import { migrations } from './db/migrations/index.js';
+import { pushMetrics } from './delivery/metrics.js';
 import { startDeliveryWorker } from './delivery/worker.js';
 import { publicMethods, registerRpc, serviceMethods } from './rpc/index.js';
 import { closeNotificationStreams } from './stream/hub.js';
@@ -22,6 +23,7 @@ export async function startNotificationService(
     config,
     logger,
     database: context.database,
+    registry: context.registry,
     migrations,
     auth: {
       verifier: createRemoteJwksVerifier(context.clients, config.userServiceAddr, config.tokens),
@@ -30,7 +32,14 @@ export async function startNotificationService(
     },
     register: (server) => registerRpc(server, context),
     // Started once migrations ran; drained after gRPC stopped taking events.
-    background: () => [startDeliveryWorker({ db: context.database.db, config: config.push, logger })],
+    background: () => [
+      startDeliveryWorker({
+        db: context.database.db,
+        config: config.push,
+        logger,
+        metrics: pushMetrics(context.registry, context.database.db),
+      }),
+    ],
     // Open notification streams never end by themselves: end them first, or the gRPC drain
     // would wait for them until the grace period runs out.
     beforeDrain: () => closeNotificationStreams(context),

@@ -14,7 +14,7 @@ import { AuthServiceDefinition } from '@wren/contracts/user/v1/auth_service.js';
 import { createClientPool, createLogger, type Status, uuidv7 } from '@wren/platform';
 import { createTestDatabase } from '@wren/testkit';
 import { vapidEnv } from '@wren/testkit/push';
-import { quiet, startUserServiceForTest } from '@wren/testkit/user-service';
+import { startUserServiceForTest, testEnv } from '@wren/testkit/user-service';
 import { Kysely, PostgresDialect } from 'kysely';
 import { ClientError, Metadata } from 'nice-grpc';
 import { RichClientError } from 'nice-grpc-error-details';
@@ -34,7 +34,7 @@ export async function startTestServices(env: Record<string, string> = {}) {
   const digest = createHash('sha256').update(secret).digest('hex');
   const users = await startUserServiceForTest({ env: { SERVICE_CLIENTS: `${RELAY}:${digest}` } });
   const config = readNotificationServiceConfig({
-    ...quiet,
+    ...testEnv,
     GRPC_HOST: '127.0.0.1',
     GRPC_PORT: '0',
     DATABASE_URL: await createTestDatabase('notifications'),
@@ -111,7 +111,7 @@ export function followed(followerId: string, followeeId: string): Payload {
 }
 
 export function event(payload: Payload, id = uuidv7()): Event {
-  return { id, occurredAt: new Date(), producer: 'test', payload };
+  return { id, occurredAt: new Date(), producer: 'test', payload, traceparent: '' };
 }
 
 /** Delivers events (payloads get fresh ids) as a relay with a service credential would. */

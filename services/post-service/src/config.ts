@@ -24,7 +24,7 @@ export function readPostServiceConfig(env: Record<string, string | undefined> = 
   return readConfig((reader) => {
     const outboxSubscribers = readOutboxSubscribers(reader);
     return {
-      ...readBaseServiceConfig(reader, { grpcPort: 50052 }),
+      ...readBaseServiceConfig(reader, { grpcPort: 50052, adminPort: 9462 }),
       tokens: readTokenConfig(reader),
       userServiceAddr: reader.string('USER_SERVICE_ADDR'),
       grpcDeadlineMs: reader.int('GRPC_DEADLINE_MS', { default: 5000, min: 100 }),

@@ -24,6 +24,7 @@ export async function startPostService(
     config,
     logger,
     database: context.database,
+    registry: context.registry,
     migrations,
     auth: {
       verifier: createRemoteJwksVerifier(context.clients, config.userServiceAddr, config.tokens),
@@ -36,6 +37,7 @@ export async function startPostService(
       startEventRelay({
         pool: context.database.pool,
         log: logger,
+        registry: context.registry,
         subscribers: config.outboxSubscribers,
         credential: issuedServiceCredential(
           context.clients,

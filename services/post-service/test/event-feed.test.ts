@@ -12,7 +12,7 @@ import { FollowServiceDefinition } from '@wren/contracts/user/v1/follow_service.
 import { ProfileServiceDefinition } from '@wren/contracts/user/v1/profile_service.js';
 import { createClientPool, createLogger, type RunningService } from '@wren/platform';
 import { createTestDatabase, eventually, freePort } from '@wren/testkit';
-import { quiet, startUserServiceForTest } from '@wren/testkit/user-service';
+import { startUserServiceForTest, testEnv } from '@wren/testkit/user-service';
 import { Metadata } from 'nice-grpc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readPostServiceConfig } from '../src/config.js';
@@ -33,7 +33,7 @@ describe('user events feed post-service', () => {
     postAddr = `127.0.0.1:${postPort}`;
     users = await startUserServiceForTest({ env: { OUTBOX_SUBSCRIBERS: `post-service=${postAddr}` } });
     const config = readPostServiceConfig({
-      ...quiet,
+      ...testEnv,
       GRPC_HOST: '127.0.0.1',
       GRPC_PORT: String(postPort),
       DATABASE_URL: await createTestDatabase('posts_feed'),

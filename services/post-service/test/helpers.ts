@@ -10,7 +10,7 @@ import { ReactionServiceDefinition } from '@wren/contracts/post/v1/reaction_serv
 import { AuthServiceDefinition } from '@wren/contracts/user/v1/auth_service.js';
 import { createClientPool, createLogger, type Status } from '@wren/platform';
 import { createTestDatabase } from '@wren/testkit';
-import { quiet, startUserServiceForTest } from '@wren/testkit/user-service';
+import { startUserServiceForTest, testEnv } from '@wren/testkit/user-service';
 import { Kysely, PostgresDialect } from 'kysely';
 import { ClientError, Metadata } from 'nice-grpc';
 import { RichClientError } from 'nice-grpc-error-details';
@@ -28,7 +28,7 @@ type Env = Record<string, string>;
 export async function startTestServices(options: { userEnv?: Env; postEnv?: Env } = {}) {
   const users = await startUserServiceForTest({ env: options.userEnv ?? {} });
   const config = readPostServiceConfig({
-    ...quiet,
+    ...testEnv,
     GRPC_HOST: '127.0.0.1',
     GRPC_PORT: '0',
     DATABASE_URL: await createTestDatabase('posts'),

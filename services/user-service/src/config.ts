@@ -73,7 +73,7 @@ export function readUserServiceConfig(env: Record<string, string | undefined> = 
       { default: signingKeys?.keys[0]?.kid ?? '' },
     );
     return {
-      ...readBaseServiceConfig(reader, { grpcPort: 50051 }),
+      ...readBaseServiceConfig(reader, { grpcPort: 50051, adminPort: 9461 }),
       sessionPurgeIntervalMs: reader.int('SESSION_PURGE_INTERVAL_MS', { default: 3_600_000, min: 1000 }),
       outboxSubscribers: readOutboxSubscribers(reader),
       serviceClients: reader.custom('SERVICE_CLIENTS', parseServiceClients, { default: new Map() }),

@@ -1,4 +1,5 @@
-import { createDatabase, type Database, type Logger } from '@wren/platform';
+import { createDatabase, createMetricsRegistry, type Database, type Logger } from '@wren/platform';
+import type { Registry } from 'prom-client';
 import type { UserServiceConfig } from './config.js';
 import type { UserDatabase } from './db/schema.js';
 import { createTokenIssuer, type TokenIssuer } from './domain/token-issuer.js';
@@ -9,14 +10,18 @@ export interface UserServiceContext {
   logger: Logger;
   database: Database<UserDatabase>;
   tokens: TokenIssuer;
+  /** This service's metrics, served on the admin port. */
+  registry: Registry;
 }
 
 export async function createUserServiceContext(config: UserServiceConfig, logger: Logger): Promise<UserServiceContext> {
   const tokens = await createTokenIssuer(config.tokens);
+  const registry = createMetricsRegistry('user-service');
   const database = createDatabase<UserDatabase>({
     url: config.databaseUrl,
     max: config.databasePoolMax,
     applicationName: 'user-service',
+    registry,
   });
-  return { config, logger, database, tokens };
+  return { config, logger, database, tokens, registry };
 }

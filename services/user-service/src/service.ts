@@ -16,6 +16,7 @@ export async function startUserService(
     config,
     logger,
     database: context.database,
+    registry: context.registry,
     migrations,
     auth: { verifier: context.tokens.verifier, publicMethods },
     register: (server) => registerRpc(server, context),

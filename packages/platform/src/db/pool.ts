@@ -1,5 +1,7 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import type { Registry } from 'prom-client';
+import { observePool, traceQueries } from '../telemetry/db-instrumentation.js';
 
 // bigint (count(*), sums) as number: our counts stay far below 2^53.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number.parseInt(value, 10));
@@ -10,6 +12,8 @@ export interface PoolOptions {
   applicationName: string;
   /** Server-side statement timeout, so a runaway query cannot hold a connection forever. */
   statementTimeoutMs?: number;
+  /** The service's metrics registry: pool usage goes there. */
+  registry?: Registry;
 }
 
 export interface Database<Schema> {
@@ -26,6 +30,8 @@ export function createDatabase<Schema>(options: PoolOptions): Database<Schema> {
     statement_timeout: options.statementTimeoutMs ?? 10_000,
     idleTimeoutMillis: 30_000,
   });
+  if (options.registry) observePool(options.registry, pool, options.max);
+  traceQueries(pool, databaseName(options.url));
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
   let closing: Promise<void> | undefined;
   return {
@@ -36,4 +42,12 @@ export function createDatabase<Schema>(options: PoolOptions): Database<Schema> {
       return closing;
     },
   };
+}
+
+function databaseName(url: string): string {
+  try {
+    return decodeURIComponent(new URL(url).pathname.slice(1)) || 'postgres';
+  } catch {
+    return 'postgres';
+  }
 }

@@ -16,11 +16,17 @@ import { type DeadlineOptions, deadlineMiddleware } from 'nice-grpc-client-middl
 import { type RetryOptions, retryMiddleware } from 'nice-grpc-client-middleware-retry';
 import { Status } from 'nice-grpc-common';
 import { errorDetailsClientMiddleware } from 'nice-grpc-error-details';
+import { openTelemetryClientMiddleware } from 'nice-grpc-opentelemetry';
+import type { Registry } from 'prom-client';
+import { grpcClientMetricsMiddleware } from '../telemetry/grpc-metrics.js';
+import { tracingEnabled } from '../telemetry/tracing.js';
 
 export interface ClientOptions {
   /** Applied when a call sets no deadline of its own. */
   defaultDeadlineMs: number;
   retryMaxAttempts?: number;
+  /** The metrics registry of the process part that makes the calls. */
+  registry?: Registry;
 }
 
 function defaultDeadline(ms: number): ClientMiddleware<DeadlineOptions, DeadlineOptions> {
@@ -48,7 +54,11 @@ export interface ClientPool {
 
 export function createClientPool(options: ClientOptions): ClientPool {
   const channels = new Map<string, Channel>();
-  const factory = createClientFactory()
+  // Outermost first: one span and one measurement per logical call, retries included.
+  let factory = createClientFactory();
+  if (tracingEnabled()) factory = factory.use(openTelemetryClientMiddleware());
+  if (options.registry) factory = factory.use(grpcClientMetricsMiddleware(options.registry));
+  const wrenFactory = factory
     .use(errorDetailsClientMiddleware)
     .use(retryMiddleware)
     .use(deadlineMiddleware)
@@ -60,7 +70,7 @@ export function createClientPool(options: ClientOptions): ClientPool {
         channel = channelFor(address);
         channels.set(address, channel);
       }
-      return factory.create(definition, channel, {
+      return wrenFactory.create(definition, channel, {
         '*': { retryMaxAttempts: options.retryMaxAttempts ?? 2, retryableStatuses: [Status.UNAVAILABLE] },
       }) as unknown as Client<typeof definition, WrenCallOptions>;
     },

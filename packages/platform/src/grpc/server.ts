@@ -5,8 +5,12 @@
  */
 import { createServer, type Server } from 'nice-grpc';
 import { errorDetailsServerMiddleware } from 'nice-grpc-error-details';
+import { openTelemetryServerMiddleware } from 'nice-grpc-opentelemetry';
 import { HealthDefinition, HealthServiceImpl, HealthState } from 'nice-grpc-server-health';
+import type { Registry } from 'prom-client';
 import type { Logger } from '../logger.js';
+import { grpcServerMetricsMiddleware } from '../telemetry/grpc-metrics.js';
+import { tracingEnabled } from '../telemetry/tracing.js';
 import { type AuthPolicy, authMiddleware } from './auth-middleware.js';
 import type { WrenCallContextExt } from './call-context.js';
 import { observeMiddleware } from './observe-middleware.js';
@@ -14,6 +18,8 @@ import { observeMiddleware } from './observe-middleware.js';
 export interface GrpcServerOptions {
   logger: Logger;
   auth: AuthPolicy;
+  /** Where the RED metrics of the calls this server handles go. */
+  registry?: Registry;
 }
 
 export interface GrpcServer {
@@ -31,7 +37,12 @@ export interface GrpcServer {
 
 export function createGrpcServer(options: GrpcServerOptions): GrpcServer {
   const health = HealthState();
-  const server = createServer()
+  // Outermost first: the span (continuing the caller's trace) and the measurement enclose
+  // everything, including the observe middleware's mapping of crashes to INTERNAL.
+  let base = createServer();
+  if (tracingEnabled()) base = base.use(openTelemetryServerMiddleware());
+  if (options.registry) base = base.use(grpcServerMetricsMiddleware(options.registry));
+  const server = base
     .use(observeMiddleware(options.logger))
     .use(errorDetailsServerMiddleware)
     .use(authMiddleware(options.auth));

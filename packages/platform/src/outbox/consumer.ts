@@ -3,11 +3,15 @@
  * event id goes into `processed_events` in the same transaction as the event's effect, so
  * a redelivered event (the relay delivers at least once) changes nothing.
  */
+
+import { SpanKind, trace } from '@opentelemetry/api';
 import type { EventSinkServiceImplementation } from '@wren/contracts/events/v1/event_sink_service.js';
 import type { Event } from '@wren/contracts/events/v1/events.js';
 import { type Kysely, sql, type Transaction } from 'kysely';
+import { Counter, type Registry } from 'prom-client';
 import type { WrenCallContextExt } from '../grpc/call-context.js';
 import type { Logger } from '../logger.js';
+import { inSpanContinuing } from '../telemetry/trace-context.js';
 
 type Payload = NonNullable<Event['payload']>;
 type Case = Payload['$case'];
@@ -40,18 +44,48 @@ export async function applyEventOnce<Schema>(
   });
 }
 
+/**
+ * Applies the event in a span of the trace that caused it (the delivery call is linked), so
+ * one trace shows a request and everything it set off in other services.
+ */
+async function applyTraced<Schema>(db: Kysely<Schema>, event: Event, handlers: EventHandlers<Schema>) {
+  const delivery = trace.getActiveSpan()?.spanContext();
+  return inSpanContinuing(
+    `event apply ${event.payload?.$case ?? 'unknown'}`,
+    [event.traceparent],
+    {
+      kind: SpanKind.CONSUMER,
+      links: delivery ? [{ context: delivery }] : [],
+      attributes: { 'messaging.message.id': event.id, 'wren.event.producer': event.producer },
+    },
+    () => applyEventOnce(db, event, handlers),
+  );
+}
+
 export function createEventSink<Schema>(
   db: Kysely<Schema>,
   handlers: EventHandlers<Schema>,
   log: Logger,
+  registry?: Registry,
 ): EventSinkServiceImplementation<WrenCallContextExt> {
+  const consumed = registry
+    ? new Counter({
+        name: 'wren_events_consumed_total',
+        help: 'Events applied by this consumer (first deliveries only), by type.',
+        labelNames: ['event_type'],
+        registers: [registry],
+      })
+    : undefined;
   return {
     async deliver(request, context) {
       for (const event of request.events) {
         // In order, one transaction each: a failure stops the batch, and the relay's retry
         // skips what was already applied.
-        const applied = await applyEventOnce(db, event, handlers);
-        if (applied) context.log.debug({ eventId: event.id, type: event.payload?.$case }, 'event applied');
+        const applied = await applyTraced(db, event, handlers);
+        if (applied) {
+          consumed?.inc({ event_type: event.payload?.$case ?? 'unknown' });
+          context.log.debug({ eventId: event.id, type: event.payload?.$case }, 'event applied');
+        }
       }
       log.debug({ count: request.events.length }, 'event batch delivered');
       return {};

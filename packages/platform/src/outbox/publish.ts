@@ -3,6 +3,7 @@ import type { Event } from '@wren/contracts/events/v1/events.js';
 import { Event as EventMessage } from '@wren/contracts/events/v1/events.js';
 import { type Kysely, sql } from 'kysely';
 import { uuidv7 } from '../ids.js';
+import { activeTraceparent } from '../telemetry/trace-context.js';
 
 export const OUTBOX_CHANNEL = 'wren_outbox';
 
@@ -20,8 +21,10 @@ export async function publishEvents<Schema>(
   now: Date = new Date(),
 ): Promise<void> {
   if (payloads.length === 0) return;
+  // The request that made the change; its trace continues where the event is applied.
+  const traceparent = activeTraceparent();
   const rows = payloads.map((payload) => {
-    const event: Event = { id: uuidv7(now.getTime()), occurredAt: now, producer, payload };
+    const event: Event = { id: uuidv7(now.getTime()), occurredAt: now, producer, payload, traceparent };
     return { id: event.id, type: payload.$case, bytes: Buffer.from(EventMessage.encode(event).finish()) };
   });
   const values = sql.join(rows.map((row) => sql`(${row.id}::uuid, ${row.type}, ${row.bytes})`));

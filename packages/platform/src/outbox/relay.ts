@@ -5,9 +5,13 @@
  * on commit wakes it at once; a poll catches what a lost notification would miss.
  * Consumers make at-least-once exactly-once by recording event ids (see consumer.ts).
  */
+import { SpanKind } from '@opentelemetry/api';
 import { Event } from '@wren/contracts/events/v1/events.js';
 import type pg from 'pg';
+import type { Registry } from 'prom-client';
 import type { Logger } from '../logger.js';
+import { inSpanContinuing } from '../telemetry/trace-context.js';
+import { type OutboxMetrics, outboxMetrics } from './metrics.js';
 import { OUTBOX_CHANNEL } from './publish.js';
 
 export interface OutboxSubscriber {
@@ -26,6 +30,8 @@ export interface OutboxRelayOptions {
   maxBackoffMs?: number;
   /** Delivered rows older than this are deleted once every subscriber has them. */
   retentionMs?: number;
+  /** The producer's metrics registry: backlog and delivered counts go there. */
+  registry?: Registry;
 }
 
 export interface OutboxRelay {
@@ -46,7 +52,7 @@ interface BatchRow {
 }
 
 async function deliverBatch(
-  options: Required<Pick<OutboxRelayOptions, 'pool' | 'batchSize'>>,
+  options: Required<Pick<OutboxRelayOptions, 'pool' | 'batchSize'>> & { metrics?: OutboxMetrics },
   subscriber: OutboxSubscriber,
 ): Promise<number> {
   const { rows } = await options.pool.query<BatchRow>(
@@ -60,7 +66,15 @@ async function deliverBatch(
     [subscriber.name, options.batchSize],
   );
   if (rows.length === 0) return 0;
-  await subscriber.deliver(rows.map((row) => Event.decode(row.event)));
+  const events = rows.map((row) => Event.decode(row.event));
+  // The delivery continues the trace of the request that caused the events.
+  await inSpanContinuing(
+    `outbox deliver ${subscriber.name}`,
+    events.map((event) => event.traceparent),
+    { kind: SpanKind.PRODUCER, attributes: { 'messaging.batch.message_count': events.length } },
+    () => subscriber.deliver(events),
+  );
+  options.metrics?.relayed(subscriber.name, rows.length);
   const last = rows[rows.length - 1] as BatchRow;
   await options.pool.query(
     'UPDATE outbox_cursors SET last_txid = $2::xid8, last_id = $3, updated_at = now() WHERE subscriber = $1',
@@ -75,6 +89,8 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const maxBackoffMs = options.maxBackoffMs ?? 30_000;
   const retentionMs = options.retentionMs ?? 24 * 3600 * 1000;
   const { log, pool } = options;
+  const metrics = options.registry ? outboxMetrics(options.registry, pool) : undefined;
+  for (const subscriber of options.subscribers) metrics?.relayed(subscriber.name, 0);
   const stopping = new AbortController();
   const wakers = new Set<() => void>();
   const wakeAll = () => {
@@ -142,7 +158,7 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
           }
           log.info({ subscriber: subscriber.name }, 'outbox relay delivering');
         }
-        const delivered = await deliverBatch({ pool, batchSize }, subscriber);
+        const delivered = await deliverBatch({ pool, batchSize, metrics }, subscriber);
         failures = 0;
         if (delivered < batchSize) await pause(pollIntervalMs, true);
       } catch (error) {

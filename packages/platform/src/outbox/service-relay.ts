@@ -4,6 +4,7 @@
  */
 import { AuthServiceDefinition } from '@wren/contracts/user/v1/auth_service.js';
 import type pg from 'pg';
+import type { Registry } from 'prom-client';
 import { type ClientPool, createClientPool } from '../grpc/client.js';
 import type { Logger } from '../logger.js';
 import { type OutboxRelay, startOutboxRelay } from './relay.js';
@@ -37,14 +38,20 @@ export interface EventRelayOptions {
   log: Logger;
   subscribers: SubscriberAddress[];
   credential: () => Promise<string>;
+  /** The producer's metrics registry. */
+  registry?: Registry;
 }
 
 /** Undefined when no subscriber is configured (the events then wait in the outbox). */
 export function startEventRelay(options: EventRelayOptions): OutboxRelay | undefined {
   if (options.subscribers.length === 0) return undefined;
-  const clients = createClientPool({ defaultDeadlineMs: 10_000 });
+  const clients = createClientPool({
+    defaultDeadlineMs: 10_000,
+    ...(options.registry ? { registry: options.registry } : {}),
+  });
   const relay = startOutboxRelay({
     pool: options.pool,
+    ...(options.registry ? { registry: options.registry } : {}),
     log: options.log,
     subscribers: options.subscribers.map((s) => grpcEventSubscriber(clients, s, options.credential)),
   });

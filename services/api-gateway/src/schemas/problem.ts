@@ -18,6 +18,9 @@ export const ProblemSchema = Type.Object(
     detail: Type.String(),
     instance: Type.String({ description: 'The request path.' }),
     requestId: Type.String({ description: 'Also in the `X-Request-Id` response header and in our logs.' }),
+    traceId: Type.Optional(
+      Type.String({ description: 'The W3C trace id of the request, when tracing is on (look it up in Jaeger).' }),
+    ),
     code: Type.Optional(Type.String({ description: 'A stable reason from the service, e.g. `USERNAME_TAKEN`.' })),
     errors: Type.Optional(Type.Array(FieldErrorSchema)),
   },

@@ -25,6 +25,8 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
       HOST: '127.0.0.1',
       PORT: '0',
+      ADMIN_HOST: '127.0.0.1',
+      ADMIN_PORT: '0',
       USER_SERVICE_ADDR: user.addr,
       POST_SERVICE_ADDR: post.addr,
       NOTIFICATION_SERVICE_ADDR: notification.addr,

@@ -77,6 +77,8 @@ export interface PushDeliveriesTable {
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
   finished_at: Date | null;
+  /** W3C traceparent of the event that queued it ('' when untraced). */
+  traceparent: Generated<string>;
 }
 
 export interface NotificationDatabase {

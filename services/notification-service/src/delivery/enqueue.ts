@@ -2,7 +2,7 @@
  * Queues the pushes of notifications just created, in the same transaction: the notification
  * and its deliveries commit together or not at all, so none is lost and none doubled.
  */
-import { uuidv7 } from '@wren/platform';
+import { activeTraceparent, uuidv7 } from '@wren/platform';
 import type { Kysely } from 'kysely';
 import { type DeliveryDraft, enqueueDeliveries } from '../db/queries/deliveries.js';
 import type { NotificationDraft } from '../db/queries/notifications.js';
@@ -19,8 +19,9 @@ export async function enqueuePushes(db: Kysely<NotificationDatabase>, created: N
   const webOff = await disabledFor(db, recipients, 'web_push');
   const expoOff = await disabledFor(db, recipients, 'expo_push');
   const drafts: DeliveryDraft[] = [];
+  const traceparent = activeTraceparent();
   for (const notification of created) {
-    const base = { notification_id: notification.id, recipient_id: notification.recipient_id };
+    const base = { notification_id: notification.id, recipient_id: notification.recipient_id, traceparent };
     const cell = `${notification.recipient_id}:${notification.type}`;
     if (!webOff.has(cell)) {
       for (const sub of destinations.webPush) {

@@ -1,8 +1,8 @@
 /** Sends a claimed batch of Expo rows (at most 100: one request) and stores their tickets. */
-import { type ClaimedDelivery, notificationsForPush, type Outcome, recordOutcome } from '../db/queries/deliveries.js';
+import { type ClaimedDelivery, notificationsForPush, type Outcome } from '../db/queries/deliveries.js';
 import { deleteExpoPushToken, expoTokenOwners } from '../db/queries/push-destinations.js';
 import { type ExpoMessage, expoErrorCode, MAX_MESSAGES_PER_REQUEST, sendExpoMessages } from './expo.js';
-import { type DeliveryDeps, overLimit, retryOrFail } from './outcomes.js';
+import { type DeliveryDeps, overLimit, record, retryOrFail } from './outcomes.js';
 import { buildPayload, urgencyOf } from './payload.js';
 
 export async function deliverExpoBatch(deps: DeliveryDeps, claims: ClaimedDelivery[]): Promise<void> {
@@ -17,7 +17,7 @@ export async function deliverExpoBatch(deps: DeliveryDeps, claims: ClaimedDelive
       (!notification ? { status: 'gone', error: 'notification deleted' } : undefined) ??
       (owners.get(claim.destination) !== claim.recipient_id ? { status: 'gone', error: 'token removed' } : undefined);
     if (skip || !notification) {
-      await recordOutcome(db, claim, skip ?? { status: 'gone' });
+      await record(deps, claim, skip ?? { status: 'gone' });
       continue;
     }
     const payload = buildPayload(notification);
@@ -50,7 +50,7 @@ async function sendChunk(deps: DeliveryDeps, chunk: { claim: ClaimedDelivery; me
         result.kind === 'retry'
           ? retryOrFail(config, claim, result.error, result.retryAfterMs)
           : { status: 'failed', error: result.error };
-      await recordOutcome(db, claim, outcome);
+      await record(deps, claim, outcome);
     }
     return;
   }
@@ -58,18 +58,18 @@ async function sendChunk(deps: DeliveryDeps, chunk: { claim: ClaimedDelivery; me
   for (const [index, { claim }] of chunk.entries()) {
     const ticket = result.tickets[index];
     if (ticket?.status === 'ok') {
-      await recordOutcome(db, claim, { status: 'ticketed', ticketId: ticket.id, nextAttemptAt: receiptAt });
+      await record(deps, claim, { status: 'ticketed', ticketId: ticket.id, nextAttemptAt: receiptAt });
       continue;
     }
     const code = ticket ? expoErrorCode(ticket) : 'no ticket';
     if (code === 'DeviceNotRegistered') {
       await deleteExpoPushToken(db, claim.destination);
-      await recordOutcome(db, claim, { status: 'gone', error: code });
+      await record(deps, claim, { status: 'gone', error: code });
     } else if (code === 'MessageRateExceeded') {
-      await recordOutcome(db, claim, retryOrFail(config, claim, code));
+      await record(deps, claim, retryOrFail(config, claim, code));
     } else {
       deps.logger.warn({ deliveryId: claim.id, error: code }, 'expo push refused');
-      await recordOutcome(db, claim, { status: 'failed', error: code });
+      await record(deps, claim, { status: 'failed', error: code });
     }
   }
 }

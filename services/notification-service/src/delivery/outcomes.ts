@@ -2,14 +2,22 @@
 import type { Logger } from '@wren/platform';
 import type { Kysely } from 'kysely';
 import type { PushConfig } from '../config.js';
-import type { ClaimedDelivery, Outcome } from '../db/queries/deliveries.js';
+import { type ClaimedDelivery, type Outcome, recordOutcome } from '../db/queries/deliveries.js';
 import type { NotificationDatabase } from '../db/schema.js';
 import { retryDelayMs } from './backoff.js';
+import type { PushMetrics } from './metrics.js';
 
 export interface DeliveryDeps {
   db: Kysely<NotificationDatabase>;
   config: PushConfig;
   logger: Logger;
+  metrics?: PushMetrics;
+}
+
+/** Records a claim's outcome and counts it. */
+export async function record(deps: DeliveryDeps, claim: ClaimedDelivery, outcome: Outcome): Promise<void> {
+  await recordOutcome(deps.db, claim, outcome);
+  deps.metrics?.attempted(claim.channel, outcome);
 }
 
 /** Another try after a backoff, unless this was the last attempt allowed. */

@@ -3,11 +3,11 @@
  * minutes later) says whether Apple or Google did. Ticketed rows come due for this check
  * EXPO_RECEIPT_DELAY_MS after their ticket, and are claimed like any other row.
  */
-import { type ClaimedDelivery, type Outcome, recordOutcome } from '../db/queries/deliveries.js';
+import type { ClaimedDelivery, Outcome } from '../db/queries/deliveries.js';
 import { deleteExpoPushToken } from '../db/queries/push-destinations.js';
 import { retryDelayMs } from './backoff.js';
 import { expoErrorCode, fetchExpoReceipts } from './expo.js';
-import { type DeliveryDeps, retryOrFail } from './outcomes.js';
+import { type DeliveryDeps, record, retryOrFail } from './outcomes.js';
 
 /** A receipt not ready yet, or not fetched: ask again later, a bounded number of times. */
 function checkAgain(deps: DeliveryDeps, claim: ClaimedDelivery, error: string, retryAfterMs?: number): Outcome {
@@ -28,29 +28,29 @@ export async function checkExpoReceipts(deps: DeliveryDeps, claims: ClaimedDeliv
   );
   for (const claim of claims) {
     if (claim.ticket_id === null) {
-      await recordOutcome(db, claim, { status: 'failed', error: 'ticketed without a ticket id' });
+      await record(deps, claim, { status: 'failed', error: 'ticketed without a ticket id' });
       continue;
     }
     if (!('receipts' in result)) {
-      await recordOutcome(db, claim, checkAgain(deps, claim, result.error, result.retryAfterMs));
+      await record(deps, claim, checkAgain(deps, claim, result.error, result.retryAfterMs));
       continue;
     }
     const receipt = result.receipts.get(claim.ticket_id);
     if (!receipt) {
-      await recordOutcome(db, claim, checkAgain(deps, claim, 'receipt not ready'));
+      await record(deps, claim, checkAgain(deps, claim, 'receipt not ready'));
     } else if (receipt.status === 'ok') {
-      await recordOutcome(db, claim, { status: 'delivered' });
+      await record(deps, claim, { status: 'delivered' });
     } else {
       const code = expoErrorCode(receipt);
       if (code === 'DeviceNotRegistered') {
         await deleteExpoPushToken(db, claim.destination);
-        await recordOutcome(db, claim, { status: 'gone', error: code });
+        await record(deps, claim, { status: 'gone', error: code });
       } else if (code === 'MessageRateExceeded') {
         // Expo dropped the message: send it again, as one more attempt.
-        await recordOutcome(db, claim, retryOrFail(config, claim, code));
+        await record(deps, claim, retryOrFail(config, claim, code));
       } else {
         deps.logger.warn({ deliveryId: claim.id, error: code }, 'expo push receipt error');
-        await recordOutcome(db, claim, { status: 'failed', error: code });
+        await record(deps, claim, { status: 'failed', error: code });
       }
     }
   }

@@ -5,7 +5,9 @@
  * other's rows. stop() drains: no new claims, the attempts in flight finish and are
  * recorded (each has a timeout, so this ends).
  */
-import { claimDue } from '../db/queries/deliveries.js';
+import { SpanKind } from '@opentelemetry/api';
+import { inSpanContinuing } from '@wren/platform';
+import { type ClaimedDelivery, claimDue } from '../db/queries/deliveries.js';
 import { MAX_MESSAGES_PER_REQUEST, MAX_RECEIPT_IDS_PER_REQUEST } from './expo.js';
 import { deliverExpoBatch } from './expo-job.js';
 import type { DeliveryDeps } from './outcomes.js';
@@ -14,6 +16,16 @@ import { deliverWebPush } from './web-push-job.js';
 
 export interface DeliveryWorker {
   stop(): Promise<void>;
+}
+
+/** A delivery attempt continues the trace of the request that caused the notification. */
+function traced(name: string, claims: ClaimedDelivery[], job: () => Promise<void>): Promise<void> {
+  return inSpanContinuing(
+    name,
+    claims.map((claim) => claim.traceparent),
+    { kind: SpanKind.CLIENT, attributes: { 'wren.push.deliveries': claims.length } },
+    job,
+  );
 }
 
 export function startDeliveryWorker(deps: DeliveryDeps): DeliveryWorker {
@@ -42,16 +54,18 @@ export function startDeliveryWorker(deps: DeliveryDeps): DeliveryWorker {
   async function claimSome(): Promise<boolean> {
     let claimed = false;
     const web = await claimDue(db, 'web_push', 'pending', room(), leaseMs);
-    for (const claim of web) track(() => deliverWebPush(deps, claim));
+    for (const claim of web) track(() => traced('push web', [claim], () => deliverWebPush(deps, claim)));
     claimed ||= web.length > 0;
     if (room() > 0) {
       const expo = await claimDue(db, 'expo_push', 'pending', MAX_MESSAGES_PER_REQUEST, leaseMs);
-      if (expo.length > 0) track(() => deliverExpoBatch(deps, expo));
+      if (expo.length > 0) track(() => traced('push expo', expo, () => deliverExpoBatch(deps, expo)));
       claimed ||= expo.length > 0;
     }
     if (room() > 0) {
       const receipts = await claimDue(db, 'expo_push', 'ticketed', MAX_RECEIPT_IDS_PER_REQUEST, leaseMs);
-      if (receipts.length > 0) track(() => checkExpoReceipts(deps, receipts));
+      if (receipts.length > 0) {
+        track(() => traced('push expo receipts', receipts, () => checkExpoReceipts(deps, receipts)));
+      }
       claimed ||= receipts.length > 0;
     }
     return claimed;

@@ -22,6 +22,6 @@ export const serviceMethods: ReadonlySet<string> = new Set([methodPath(EventSink
 
 export function registerRpc(server: Server<WrenCallContextExt>, ctx: NotificationServiceContext): void {
   server.add(NotificationServiceDefinition, { ...notificationsRpc(ctx), ...preferencesRpc(ctx), ...streamRpc(ctx) });
-  server.add(EventSinkServiceDefinition, createEventSink(ctx.database.db, eventHandlers, ctx.logger));
+  server.add(EventSinkServiceDefinition, createEventSink(ctx.database.db, eventHandlers, ctx.logger, ctx.registry));
   server.add(PushServiceDefinition, pushRpc(ctx));
 }

@@ -29,5 +29,5 @@ export function registerRpc(server: Server<WrenCallContextExt>, ctx: PostService
   server.add(PostServiceDefinition, { ...postsRpc(ctx), ...timelinesRpc(ctx) });
   server.add(CommentServiceDefinition, commentsRpc(ctx));
   server.add(ReactionServiceDefinition, reactionsRpc(ctx));
-  server.add(EventSinkServiceDefinition, createEventSink(ctx.database.db, userEventHandlers, ctx.logger));
+  server.add(EventSinkServiceDefinition, createEventSink(ctx.database.db, userEventHandlers, ctx.logger, ctx.registry));
 }

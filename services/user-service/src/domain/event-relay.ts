@@ -11,6 +11,7 @@ export function startUserEventRelay(ctx: UserServiceContext, log: Logger): Outbo
   return startEventRelay({
     pool: ctx.database.pool,
     log,
+    registry: ctx.registry,
     subscribers: ctx.config.outboxSubscribers,
     credential: cachedCredential(async () => ({
       token: await ctx.tokens.signServiceToken(PRODUCER),

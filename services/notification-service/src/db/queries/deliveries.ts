@@ -8,6 +8,7 @@ export interface DeliveryDraft {
   recipient_id: string;
   channel: PushChannelValue;
   destination: string;
+  traceparent: string;
 }
 
 /** A redelivered event finds its rows there already: the unique key makes it nothing. */
@@ -29,6 +30,7 @@ export interface ClaimedDelivery {
   attempts: number;
   receipt_checks: number;
   ticket_id: string | null;
+  traceparent: string;
 }
 
 /**
@@ -60,7 +62,7 @@ export async function claimDue(
     ) due
     WHERE d.id = due.id
     RETURNING d.id, d.notification_id, d.recipient_id, d.channel, d.destination, d.attempts, d.receipt_checks,
-      d.ticket_id
+      d.ticket_id, d.traceparent
   `.execute(db);
   return result.rows;
 }

@@ -24,6 +24,11 @@ export interface Event {
     | undefined;
   /** The service that published it (`user-service`, …). */
   producer: string;
+  /**
+   * W3C trace context (`traceparent`) of the request that caused the event; empty when that
+   * request was not traced. Consumers continue the trace where they apply the event.
+   */
+  traceparent: string;
   payload:
     | { $case: "userRegistered"; value: UserRegistered }
     | { $case: "userProfileUpdated"; value: UserProfileUpdated }
@@ -128,7 +133,7 @@ export interface CommentDeleted {
 }
 
 function createBaseEvent(): Event {
-  return { id: "", occurredAt: undefined, producer: "", payload: undefined };
+  return { id: "", occurredAt: undefined, producer: "", traceparent: "", payload: undefined };
 }
 
 export const Event: MessageFns<Event> = {
@@ -141,6 +146,9 @@ export const Event: MessageFns<Event> = {
     }
     if (message.producer !== "") {
       writer.uint32(26).string(message.producer);
+    }
+    if (message.traceparent !== "") {
+      writer.uint32(34).string(message.traceparent);
     }
     switch (message.payload?.$case) {
       case "userRegistered":
@@ -218,6 +226,14 @@ export const Event: MessageFns<Event> = {
             }
 
             message.producer = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.traceparent = reader.string();
             continue;
           }
           case 10: {
@@ -339,6 +355,7 @@ export const Event: MessageFns<Event> = {
     message.id = object.id ?? "";
     message.occurredAt = object.occurredAt ?? undefined;
     message.producer = object.producer ?? "";
+    message.traceparent = object.traceparent ?? "";
     switch (object.payload?.$case) {
       case "userRegistered": {
         if (object.payload?.value !== undefined && object.payload?.value !== null) {
