@@ -4,4 +4,5 @@ export * from './databases.js';
 export * from './free-port.js';
 export * from './keys.js';
 export * from './metrics.js';
+export * from './otlp-receiver.js';
 export * from './process.js';

@@ -49,7 +49,7 @@ export function installTelemetry(app: FastifyInstance, registry: Registry): void
   });
 
   if (!tracingEnabled()) return;
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', async (request, reply) => {
     const route = routeOf(request);
     if (UNTRACED_ROUTES.has(route)) return;
     const parent = propagation.extract(ROOT_CONTEXT, request.headers);
@@ -68,7 +68,11 @@ export function installTelemetry(app: FastifyInstance, registry: Registry): void
     );
     request.otel = { span, context: trace.setSpan(parent, span) };
     const ids = traceIdsOf(span);
-    if (ids) request.log = request.log.child({ traceId: ids.traceId });
+    if (ids) {
+      // Fastify's "request completed" line is written with reply.log.
+      request.log = request.log.child({ traceId: ids.traceId });
+      reply.log = request.log;
+    }
   });
   app.addHook('onResponse', async (request, reply) => {
     if (!request.otel) return;

@@ -11,7 +11,7 @@ import { migrations } from './db/migrations/index.js';
 import { pushMetrics } from './delivery/metrics.js';
 import { startDeliveryWorker } from './delivery/worker.js';
 import { publicMethods, registerRpc, serviceMethods } from './rpc/index.js';
-import { closeNotificationStreams } from './stream/hub.js';
+import { closeNotificationStreams, observeNotificationStreams } from './stream/hub.js';
 
 /** Consumes user and post events into notifications, and serves them to their recipients. */
 export async function startNotificationService(
@@ -19,6 +19,7 @@ export async function startNotificationService(
   logger: Logger = createLogger('notification-service', config.logLevel),
 ): Promise<RunningService> {
   const context = createNotificationServiceContext(config, logger);
+  observeNotificationStreams(context);
   return startGrpcService({
     config,
     logger,

@@ -14,6 +14,7 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
+import { ConfigError } from '../config.js';
 import { samplerFromEnv } from './sampler.js';
 
 type Env = Record<string, string | undefined>;
@@ -33,7 +34,8 @@ export function tracingEnabled(): boolean {
 /**
  * Sets up the process-wide tracer provider when OTEL_EXPORTER_OTLP_ENDPOINT (or the
  * traces-specific variable) is set and OTEL_SDK_DISABLED is not `true`. OTEL_SERVICE_NAME
- * overrides `serviceName`; OTEL_TRACES_SAMPLER(_ARG) choose the sampler.
+ * overrides `serviceName`; OTEL_TRACES_SAMPLER(_ARG) choose the sampler; OTEL_BSP_SCHEDULE_DELAY
+ * the batch delay.
  */
 export function startTracing(serviceName: string, env: Env = process.env): Tracing {
   const endpoint = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || env.OTEL_EXPORTER_OTLP_ENDPOINT;
@@ -45,7 +47,7 @@ export function startTracing(serviceName: string, env: Env = process.env): Traci
       [ATTR_SERVICE_VERSION]: env.npm_package_version ?? '0.1.0',
     }),
     sampler: samplerFromEnv(env),
-    spanProcessors: [new BatchSpanProcessor({ exporter: new OTLPTraceExporter() })],
+    spanProcessors: [new BatchSpanProcessor({ exporter: new OTLPTraceExporter(), ...batchOptionsFromEnv(env) })],
   });
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
@@ -56,6 +58,16 @@ export function startTracing(serviceName: string, env: Env = process.env): Traci
       await provider.shutdown();
     },
   };
+}
+
+/** OTEL_BSP_SCHEDULE_DELAY: how long spans wait to be sent in a batch (default 5000 ms). */
+function batchOptionsFromEnv(env: Env): { scheduledDelayMillis?: number } {
+  const raw = env.OTEL_BSP_SCHEDULE_DELAY;
+  if (raw === undefined || raw.trim() === '') return {};
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0)
+    throw new ConfigError(['OTEL_BSP_SCHEDULE_DELAY: must be a whole number of ms']);
+  return { scheduledDelayMillis: value };
 }
 
 /** The tracer every Wren span comes from. */

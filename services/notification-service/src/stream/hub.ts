@@ -11,6 +11,7 @@
 import { type Logger, Status } from '@wren/platform';
 import { ServerError } from 'nice-grpc';
 import type pg from 'pg';
+import { Gauge } from 'prom-client';
 import type { NotificationServiceContext } from '../context.js';
 import { NOTIFICATION_CHANNEL } from '../db/queries/stream.js';
 
@@ -30,6 +31,13 @@ export class NotificationHub {
     private readonly pool: pg.Pool,
     private readonly logger: Logger,
   ) {}
+
+  /** Streams open in this process. */
+  get openStreams(): number {
+    let count = 0;
+    for (const set of this.listeners.values()) count += set.size;
+    return count;
+  }
 
   /** Aborted when the service is stopping: open streams end on it instead of holding the drain. */
   get stoppingSignal(): AbortSignal {
@@ -134,6 +142,18 @@ export function notificationHub(ctx: NotificationServiceContext): NotificationHu
     hubs.set(ctx, hub);
   }
   return hub;
+}
+
+/** `wren_notification_streams_active`: live streams this process holds open. */
+export function observeNotificationStreams(ctx: NotificationServiceContext): void {
+  new Gauge({
+    name: 'wren_notification_streams_active',
+    help: 'Live notification streams (gRPC StreamNotifications, SSE through the gateway) open in this process.',
+    registers: [ctx.registry],
+    collect() {
+      this.set(notificationHub(ctx).openStreams);
+    },
+  });
 }
 
 /** For the service's stop: streams first, so that the gRPC drain does not wait for them. */
