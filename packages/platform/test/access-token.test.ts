@@ -90,3 +90,67 @@ describe('access token verifier', () => {
     expect(bearerToken(undefined)).toBeUndefined();
   });
 });
+
+describe('verified-token cache', () => {
+  it('remembers a verified token only until it expires, then refuses it as expired', async () => {
+    const [key] = (await testSigningKeys()).keys as [JWK];
+    let clock = Date.now();
+    let fetches = 0;
+    const verifier = createAccessTokenVerifier({
+      issuer: 'wren',
+      audience: 'wren-api',
+      now: () => clock,
+      fetchKeys: async () => {
+        fetches += 1;
+        return [publicOf(key)];
+      },
+    });
+    const token = await sign(key, {}, { exp: Math.floor(clock / 1000) + 60 });
+    expect((await verifier.verify(token)).userId).toBe('u1');
+    expect((await verifier.verify(token)).userId).toBe('u1');
+    expect(fetches).toBe(1);
+    clock += 61_000;
+    await expect(verifier.verify(token)).rejects.toMatchObject({ reason: 'expired' });
+  });
+
+  it('never lets a remembered user token pass as a service credential, nor a tampered copy pass', async () => {
+    const [key] = (await testSigningKeys()).keys as [JWK];
+    const verifier = createAccessTokenVerifier({
+      issuer: 'wren',
+      audience: 'wren-api',
+      fetchKeys: async () => [publicOf(key)],
+    });
+    const token = await sign(key, {});
+    await verifier.verify(token);
+    await expect(verifier.verifyService(token)).rejects.toBeInstanceOf(InvalidTokenError);
+    const [header, payload, signature] = token.split('.') as [string, string, string];
+    const forged = Buffer.from(
+      JSON.stringify({ ...JSON.parse(Buffer.from(payload, 'base64url').toString()), sub: 'u2' }),
+    );
+    await expect(verifier.verify(`${header}.${forged.toString('base64url')}.${signature}`)).rejects.toMatchObject({
+      reason: 'invalid',
+    });
+  });
+
+  it('stays bounded: the oldest entry goes first and must verify again (here: its key was withdrawn)', async () => {
+    const oldKey = await generateSigningKey('old');
+    const newKey = await generateSigningKey('new');
+    let published = [publicOf(oldKey)];
+    const verifier = createAccessTokenVerifier({
+      issuer: 'wren',
+      audience: 'wren-api',
+      cacheSize: 2,
+      refetchIntervalMs: 0,
+      fetchKeys: async () => published,
+    });
+    const [first, second, third] = await Promise.all(['a', 'b', 'c'].map((sid) => sign(oldKey, { sid })));
+    for (const token of [first, second, third]) await verifier.verify(token as string);
+    // The old key is withdrawn; a token of the new key makes the verifier learn that.
+    published = [publicOf(newKey)];
+    await verifier.verify(await sign(newKey, { sid: 'd' }));
+    // Evicted (the cache holds two): verified again, and refused for its unknown key.
+    await expect(verifier.verify(first as string)).rejects.toMatchObject({ reason: 'invalid' });
+    // Still remembered: accepted until it expires — the documented window of the cache.
+    expect((await verifier.verify(third as string)).sessionId).toBe('c');
+  });
+});

@@ -10,6 +10,7 @@ import {
   importJWK,
   type JWK,
   type JWTHeaderParameters,
+  type JWTPayload,
   jwtVerify,
 } from 'jose';
 
@@ -31,6 +32,8 @@ export interface AccessTokenVerifierOptions {
   fetchKeys: () => Promise<JWK[]>;
   /** An unknown `kid` triggers a refetch at most this often, so forged kids cannot flood the JWKS source. */
   refetchIntervalMs?: number;
+  /** How many verified tokens to remember (0: none); see `verifiedCache`. */
+  cacheSize?: number;
   now?: () => number;
 }
 
@@ -55,6 +58,8 @@ export interface AccessTokenVerifier {
   /** A service credential (typ wren-svc+jwt, aud wren-services); user tokens are refused here. */
   verifyService(token: string): Promise<ServiceTokenClaims>;
 }
+
+type VerifiedPayload = JWTPayload & { sub: string; exp: number };
 
 export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): AccessTokenVerifier {
   const refetchInterval = options.refetchIntervalMs ?? 1000;
@@ -94,7 +99,31 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
     return key;
   };
 
-  const check = async (token: string, typ: string, audience: string) => {
+  // A token that verified once verifies the same way until it expires: its signature covers
+  // every claim, and the cache key is the whole token, signature included. Remembering it
+  // saves the Ed25519 verification (the biggest cost of an authenticated request) on every
+  // later request with the same token. Bounded, oldest out first. What it cannot see: a
+  // signing key withdrawn from the JWKS still has its unexpired tokens accepted here until
+  // they expire (≤ the access-token TTL) — the same window a stateless JWT has anyway.
+  const verified = new Map<string, { typ: string; audience: string; payload: VerifiedPayload }>();
+  const cacheSize = options.cacheSize ?? 10_000;
+
+  const check = async (token: string, typ: string, audience: string): Promise<VerifiedPayload> => {
+    const cached = verified.get(token);
+    if (cached && cached.typ === typ && cached.audience === audience) {
+      if (cached.payload.exp * 1000 > now()) return cached.payload;
+      verified.delete(token);
+      throw new InvalidTokenError('token has expired', 'expired');
+    }
+    const payload = await verifySignature(token, typ, audience);
+    if (cacheSize > 0) {
+      if (verified.size >= cacheSize) verified.delete(verified.keys().next().value as string);
+      verified.set(token, { typ, audience, payload });
+    }
+    return payload;
+  };
+
+  const verifySignature = async (token: string, typ: string, audience: string): Promise<VerifiedPayload> => {
     if (typeof token !== 'string' || token.split('.').length !== 3) {
       throw new InvalidTokenError('token is malformed', 'malformed');
     }
@@ -108,7 +137,7 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
         currentDate: new Date(now()),
       });
       if (typeof payload.sub !== 'string') throw new InvalidTokenError('token claims are malformed', 'invalid');
-      return payload as typeof payload & { sub: string; exp: number };
+      return payload as VerifiedPayload;
     } catch (error) {
       if (error instanceof InvalidTokenError) throw error;
       if (error instanceof errors.JWTExpired) throw new InvalidTokenError('token has expired', 'expired');
