@@ -17,6 +17,8 @@ import { RichClientError } from 'nice-grpc-error-details';
 import pg from 'pg';
 import { expect } from 'vitest';
 import { readPostServiceConfig } from '../src/config.js';
+import { copyIntoHomeFeed, removeFromHomeFeed } from '../src/db/queries/feed.js';
+import { deleteFollowEdge, insertFollowEdge } from '../src/db/queries/replica.js';
 import type { PostDatabase } from '../src/db/schema.js';
 import { startPostService } from '../src/service.js';
 
@@ -93,16 +95,19 @@ export async function seedAuthor(svc: TestServices, user: { id: string; username
 }
 
 /** What the follow event will do: a row in the replica. */
+/** A follow as user-service's event applies it: the replica edge and the home feed. */
 export async function follow(svc: TestServices, follower: TestUser, followee: TestUser): Promise<void> {
-  await svc.db.insertInto('follows').values({ follower_id: follower.id, followee_id: followee.id }).execute();
+  await svc.db.transaction().execute(async (trx) => {
+    await insertFollowEdge(trx, follower.id, followee.id, new Date());
+    await copyIntoHomeFeed(trx, follower.id, followee.id);
+  });
 }
 
 export async function unfollow(svc: TestServices, follower: TestUser, followee: TestUser): Promise<void> {
-  await svc.db
-    .deleteFrom('follows')
-    .where('follower_id', '=', follower.id)
-    .where('followee_id', '=', followee.id)
-    .execute();
+  await svc.db.transaction().execute(async (trx) => {
+    await deleteFollowEdge(trx, follower.id, followee.id);
+    await removeFromHomeFeed(trx, follower.id, followee.id);
+  });
 }
 
 /** Call options acting as `user`, optionally with an idempotency key. */

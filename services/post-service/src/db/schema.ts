@@ -91,6 +91,15 @@ export interface FollowsTable {
   created_at: Generated<Date>;
 }
 
+/** A feed item copied into one owner's home timeline (fan-out on write). */
+export interface HomeFeedTable {
+  owner_id: string;
+  id: string;
+  actor_id: string;
+  post_id: string;
+  share_id: string | null;
+}
+
 export interface PostDatabase {
   posts: PostsTable;
   post_revisions: PostRevisionsTable;
@@ -101,6 +110,7 @@ export interface PostDatabase {
   comment_likes: CommentLikesTable;
   shares: SharesTable;
   feed_items: FeedItemsTable;
+  home_feed: HomeFeedTable;
   authors: AuthorsTable;
   follows: FollowsTable;
 }

@@ -4,6 +4,7 @@ import * as userReplica from './2026-11-25T1300-user-replica.js';
 import * as postsCommentsReactions from './2026-11-25T1310-posts-comments-reactions.js';
 
 import * as outbox from './2026-11-25T1400-outbox.js';
+import * as homeFeed from './2026-11-25T1700-home-feed.js';
 
 /** Append-only: add new migrations at the end, never edit an applied one. */
 export const migrations: Migrations = {
@@ -11,4 +12,5 @@ export const migrations: Migrations = {
   '2026-11-25T1300-user-replica': userReplica,
   '2026-11-25T1310-posts-comments-reactions': postsCommentsReactions,
   '2026-11-25T1400-outbox': outbox,
+  '2026-11-25T1700-home-feed': homeFeed,
 };

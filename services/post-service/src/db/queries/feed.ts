@@ -11,6 +11,13 @@ export interface FeedRow {
   share_id: string | null;
 }
 
+/** How many of a followee's latest items a new follow copies into the follower's home feed. */
+export const FOLLOW_BACKFILL_ITEMS = 200;
+
+/**
+ * Adds a post or share to its actor's feed and, in the same transaction, to the home feed
+ * of the actor and of every follower the replica knows (fan-out on write).
+ */
 export async function insertFeedItem(
   db: Kysely<PostDatabase>,
   item: { id: string; actorId: string; postId: string; shareId: string | null; visibility: VisibilityValue },
@@ -25,14 +32,44 @@ export async function insertFeedItem(
       visibility: item.visibility,
     })
     .execute();
+  await sql`
+    INSERT INTO home_feed (owner_id, id, actor_id, post_id, share_id)
+    SELECT owner_id, ${item.id}::uuid, ${item.actorId}::uuid, ${item.postId}::uuid, ${item.shareId}::uuid
+      FROM (
+        SELECT follower_id AS owner_id FROM follows WHERE followee_id = ${item.actorId}
+        UNION ALL
+        SELECT ${item.actorId}::uuid
+      ) AS owners
+  `.execute(db);
+}
+
+/** A new follow: the followee's latest items appear in the follower's home feed. */
+export async function copyIntoHomeFeed(db: Kysely<PostDatabase>, ownerId: string, actorId: string): Promise<void> {
+  await sql`
+    INSERT INTO home_feed (owner_id, id, actor_id, post_id, share_id)
+    SELECT ${ownerId}::uuid, f.id, f.actor_id, f.post_id, f.share_id
+      FROM feed_items f
+     WHERE f.actor_id = ${actorId}
+     ORDER BY f.id DESC
+     LIMIT ${FOLLOW_BACKFILL_ITEMS}
+    ON CONFLICT DO NOTHING
+  `.execute(db);
+}
+
+/** An unfollow: the former followee's items leave the follower's home feed. */
+export async function removeFromHomeFeed(db: Kysely<PostDatabase>, ownerId: string, actorId: string): Promise<void> {
+  await db.deleteFrom('home_feed').where('owner_id', '=', ownerId).where('actor_id', '=', actorId).execute();
+}
+
+/** A deleted account: its own home feed goes (its items leave others' by cascade). */
+export async function deleteHomeFeed(db: Kysely<PostDatabase>, ownerId: string): Promise<void> {
+  await db.deleteFrom('home_feed').where('owner_id', '=', ownerId).execute();
 }
 
 /**
- * The viewer's own items and those of everyone they follow — all visible to them, so no
- * visibility filter. Fan-out on read against the follow replica, so a follow or unfollow
- * shows at once. Each followed actor contributes at most `limit` rows through an
- * index-only scan of (actor_id, id DESC) (the LATERAL ... LIMIT), so a page costs
- * O(followees × limit) index entries at worst, never a scan of everyone's history.
+ * The viewer's home page: their own items and those of everyone they follow, newest first —
+ * one index range scan of the viewer's materialised rows (see the home_feed migration).
+ * All of them are visible to the viewer: followers-only items were copied to followers only.
  */
 export async function homeFeedPage(
   db: Kysely<PostDatabase>,
@@ -40,25 +77,9 @@ export async function homeFeedPage(
   limit: number,
   afterId: string | undefined,
 ): Promise<FeedRow[]> {
-  const after = afterId ? sql`AND f.id < ${afterId}` : sql``;
-  const result = await sql<FeedRow>`
-    SELECT page.id, page.post_id, page.share_id
-    FROM (
-      SELECT followee_id AS actor_id FROM follows WHERE follower_id = ${viewerId}
-      UNION ALL
-      SELECT ${viewerId}::uuid
-    ) AS actors
-    CROSS JOIN LATERAL (
-      SELECT f.id, f.post_id, f.share_id
-      FROM feed_items f
-      WHERE f.actor_id = actors.actor_id ${after}
-      ORDER BY f.id DESC
-      LIMIT ${limit}
-    ) AS page
-    ORDER BY page.id DESC
-    LIMIT ${limit}
-  `.execute(db);
-  return result.rows;
+  let query = db.selectFrom('home_feed').select(['id', 'post_id', 'share_id']).where('owner_id', '=', viewerId);
+  if (afterId) query = query.where('id', '<', afterId);
+  return query.orderBy('id', 'desc').limit(limit).execute();
 }
 
 /** One actor's items; followers-only ones only when the viewer may see them. */
