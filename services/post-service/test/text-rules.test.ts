@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkText, extractHashtags, extractMentionNames, graphemeCount } from '../src/domain/text.js';
+import { checkText, extractHashtags, extractMentionNames, graphemeCount, weightedLength } from '../src/domain/text.js';
 
 describe('graphemeCount', () => {
   it('counts user-perceived characters, not code units or code points', () => {
@@ -33,9 +33,26 @@ describe('checkText', () => {
     }
   });
 
+  it('counts every link as 23 characters, however long (the DeathStarBench post fits)', () => {
+    const link = `http://${'a'.repeat(64)}`;
+    // 256 characters, six mentions, six 71-character links: 750 code units, 460 counted.
+    const benchPost = `${'b'.repeat(256)}${' @user_12345'.repeat(6)}${` ${link}`.repeat(6)}`;
+    expect(benchPost.length).toBeGreaterThan(700);
+    expect(checkText(benchPost).ok).toBe(true);
+    expect(weightedLength(`see ${link}`)).toBe(4 + 23);
+    expect(weightedLength('https://x.y')).toBe(23);
+    // Only real links: a bare word or "http:" alone counts letter by letter.
+    expect(weightedLength('http: nothing')).toBe(13);
+    expect(checkText(`${'x'.repeat(476)} ${link}`).ok).toBe(true);
+    expect(checkText(`${'x'.repeat(477)} ${link}`).ok).toBe(false);
+  });
+
   it('allows exactly 500 user-perceived characters, however many code units they take', () => {
     expect(checkText('x'.repeat(500)).ok).toBe(true);
-    expect(checkText('x'.repeat(501))).toEqual({ ok: false, problem: 'must be at most 500 characters' });
+    expect(checkText('x'.repeat(501))).toEqual({
+      ok: false,
+      problem: 'must be at most 500 characters (a link counts as 23)',
+    });
     const family = '👨‍👩‍👧‍👦';
     expect(checkText(family.repeat(500))).toEqual({ ok: true, text: family.repeat(500) });
     expect(checkText(family.repeat(501)).ok).toBe(false);

@@ -13,7 +13,7 @@ export const TEXT_MAX_CODE_UNITS = 2000;
 export const PostText = Type.String({
   minLength: 1,
   maxLength: TEXT_MAX_CODE_UNITS,
-  description: '1–500 characters (as a person counts them: an emoji is one).',
+  description: '1–500 characters (as a person counts them: an emoji is one; a link counts as 23).',
 });
 
 export const VisibilitySchema = Type.Enum(['public', 'followers'], {

@@ -1,10 +1,14 @@
 /**
  * The rules for user-written text (posts, comments, share quotes) and what is extracted
  * from it. Length is counted in user-perceived characters (grapheme clusters), so an emoji
- * family or an accented letter built from combining marks counts as one.
+ * family or an accented letter built from combining marks counts as one; a link counts as
+ * LINK_WEIGHT characters whatever its length (as on X/Twitter, where every URL weighs 23),
+ * so long URLs do not eat the text. The gateway bounds the raw size (2,000 UTF-16 units).
  */
 
 export const MAX_TEXT_GRAPHEMES = 500;
+export const LINK_WEIGHT = 23;
+const LINK = /\bhttps?:\/\/[^\s]+/giu;
 const MAX_HASHTAG_LENGTH = 100;
 
 const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
@@ -13,6 +17,16 @@ export function graphemeCount(text: string): number {
   let count = 0;
   for (const _ of segmenter.segment(text)) count += 1;
   return count;
+}
+
+/** The length a text counts for: its characters, with every link counted as LINK_WEIGHT. */
+export function weightedLength(text: string): number {
+  let links = 0;
+  const rest = text.replace(LINK, () => {
+    links += 1;
+    return '';
+  });
+  return graphemeCount(rest) + links * LINK_WEIGHT;
 }
 
 // Control characters other than the line feed: tabs, NUL, escape sequences, DEL, C1.
@@ -31,8 +45,8 @@ export function checkText(raw: string, options: { optional?: boolean } = {}): Te
     return { ok: false, problem: raw === '' ? 'must not be empty' : 'must not be only whitespace' };
   }
   if (FORBIDDEN_CONTROL.test(text)) return { ok: false, problem: 'must not contain control characters' };
-  if (graphemeCount(text) > MAX_TEXT_GRAPHEMES) {
-    return { ok: false, problem: `must be at most ${MAX_TEXT_GRAPHEMES} characters` };
+  if (weightedLength(text) > MAX_TEXT_GRAPHEMES) {
+    return { ok: false, problem: `must be at most ${MAX_TEXT_GRAPHEMES} characters (a link counts as ${LINK_WEIGHT})` };
   }
   return { ok: true, text };
 }
