@@ -5,7 +5,7 @@
  * outbox relay, notification-service applying the event, and the Web Push delivery.
  */
 import { randomBytes } from 'node:crypto';
-import { type OtlpReceiver, type ReceivedSpan, startOtlpReceiver } from '@wren/testkit';
+import { eventually, type OtlpReceiver, type ReceivedSpan, startOtlpReceiver } from '@wren/testkit';
 import { startWebPushReceiver, type WebPushReceiver } from '@wren/testkit/push';
 import { type ProcessSystem, startSystemAsProcesses } from '@wren/testkit/system-processes';
 import { afterAll, beforeAll, expect, test } from 'vitest';
@@ -100,7 +100,8 @@ test('a refused request names its trace in problem+json and in the gateway log',
   const problem = (await missing.json()) as { traceId?: string; requestId: string };
   expect(problem.traceId).toBe(caller.traceId);
   await otlp.waitForTrace(caller.traceId, (trace) => trace.some((span) => span.service === 'user-service'));
-  expect(system.output()).toContain(`"traceId":"${caller.traceId}"`);
+  // The gateway's log line arrives through its stdout pipe: wait for it rather than race it.
+  await eventually(async () => system.output().includes(`"traceId":"${caller.traceId}"`), 10_000);
 });
 
 test('an untraced request starts a trace of its own', async () => {

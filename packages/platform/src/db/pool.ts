@@ -2,6 +2,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Registry } from 'prom-client';
 import { observePool, traceQueries } from '../telemetry/db-instrumentation.js';
+import { prepareStatements } from './prepared-statements.js';
 
 // bigint (count(*), sums) as number: our counts stay far below 2^53.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number.parseInt(value, 10));
@@ -31,6 +32,7 @@ export function createDatabase<Schema>(options: PoolOptions): Database<Schema> {
     idleTimeoutMillis: 30_000,
   });
   if (options.registry) observePool(options.registry, pool, options.max);
+  prepareStatements(pool);
   traceQueries(pool, databaseName(options.url));
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
   let closing: Promise<void> | undefined;
