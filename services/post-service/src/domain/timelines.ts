@@ -1,12 +1,19 @@
 /**
- * Home and user timelines: a page of feed rows, then every post and share on it loaded in
- * two batch queries (see post-views.ts), whatever the page size.
+ * Home and user timelines: a page of feed rows and every post on it (one statement for a
+ * home page, two for a user's), then the shares on it in one batch query, whatever the page
+ * size (see post-views.ts).
  */
 import { notFound } from '@wren/platform';
 import type { Kysely } from 'kysely';
 import { findAuthorByUsername } from '../db/queries/authors.js';
-import { actorFeedPage, type FeedRow, homeFeedPage } from '../db/queries/feed.js';
-import { loadPostViews, loadShareViews, type PostView, type ShareView } from '../db/queries/post-views.js';
+import { actorFeedPage, type FeedRow } from '../db/queries/feed.js';
+import {
+  loadHomePage,
+  loadPostViews,
+  loadShareViews,
+  type PostView,
+  type ShareView,
+} from '../db/queries/post-views.js';
 import type { PostDatabase } from '../db/schema.js';
 import { seesFollowersOnlyOf } from './visibility.js';
 
@@ -18,8 +25,9 @@ export async function hydrate(
   db: Kysely<PostDatabase>,
   rows: readonly FeedRow[],
   viewerId: string | undefined,
+  loaded?: Map<string, PostView>,
 ): Promise<TimelineEntry[]> {
-  const posts = await loadPostViews(db, [...new Set(rows.map((row) => row.post_id))], viewerId);
+  const posts = loaded ?? (await loadPostViews(db, [...new Set(rows.map((row) => row.post_id))], viewerId));
   const shareIds = rows.flatMap((row) => (row.share_id ? [row.share_id] : []));
   const shares = await loadShareViews(db, shareIds);
   // A row whose post or share was deleted since the page was read is simply left out.
@@ -39,8 +47,8 @@ export async function homeTimeline(
   limit: number,
   afterId: string | undefined,
 ): Promise<{ rows: FeedRow[]; entries: TimelineEntry[] }> {
-  const rows = await homeFeedPage(db, viewerId, limit + 1, afterId);
-  return { rows, entries: await hydrate(db, rows.slice(0, limit), viewerId) };
+  const { rows, posts } = await loadHomePage(db, viewerId, limit + 1, afterId);
+  return { rows, entries: await hydrate(db, rows.slice(0, limit), viewerId, posts) };
 }
 
 export async function userTimeline(

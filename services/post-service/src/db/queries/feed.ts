@@ -66,22 +66,6 @@ export async function deleteHomeFeed(db: Kysely<PostDatabase>, ownerId: string):
   await db.deleteFrom('home_feed').where('owner_id', '=', ownerId).execute();
 }
 
-/**
- * The viewer's home page: their own items and those of everyone they follow, newest first —
- * one index range scan of the viewer's materialised rows (see the home_feed migration).
- * All of them are visible to the viewer: followers-only items were copied to followers only.
- */
-export async function homeFeedPage(
-  db: Kysely<PostDatabase>,
-  viewerId: string,
-  limit: number,
-  afterId: string | undefined,
-): Promise<FeedRow[]> {
-  let query = db.selectFrom('home_feed').select(['id', 'post_id', 'share_id']).where('owner_id', '=', viewerId);
-  if (afterId) query = query.where('id', '<', afterId);
-  return query.orderBy('id', 'desc').limit(limit).execute();
-}
-
 /** One actor's items; followers-only ones only when the viewer may see them. */
 export async function actorFeedPage(
   db: Kysely<PostDatabase>,

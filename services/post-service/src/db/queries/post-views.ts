@@ -6,6 +6,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { PostDatabase, VisibilityValue } from '../schema.js';
 import type { AuthorRow } from './authors.js';
+import type { FeedRow } from './feed.js';
 
 export interface PostView {
   id: string;
@@ -46,59 +47,115 @@ function authorOf(row: {
   };
 }
 
+interface PostViewRow {
+  id: string;
+  author_id: string;
+  text: string;
+  visibility: VisibilityValue;
+  created_at: Date;
+  edited_at: Date | null;
+  like_count: number;
+  comment_count: number;
+  share_count: number;
+  username: string | null;
+  display_name: string | null;
+  avatar_url: string | null;
+  liked: boolean;
+  shared: boolean;
+  hashtags: string[];
+  mentions: { user_id: string; username: string }[];
+}
+
+/** The columns of a post view, over `posts p LEFT JOIN authors a`, for `viewer` (or nobody). */
+function postViewColumns(viewer: string | null) {
+  return sql`
+    p.id, p.author_id, p.text, p.visibility, p.created_at, p.edited_at,
+    p.like_count, p.comment_count, p.share_count,
+    a.username, a.display_name, a.avatar_url,
+    EXISTS (SELECT 1 FROM post_likes l WHERE l.post_id = p.id AND l.user_id = ${viewer}::uuid) AS liked,
+    EXISTS (SELECT 1 FROM shares s WHERE s.post_id = p.id AND s.user_id = ${viewer}::uuid) AS shared,
+    ARRAY(SELECT h.tag FROM post_hashtags h WHERE h.post_id = p.id ORDER BY h.position) AS hashtags,
+    COALESCE((
+      SELECT json_agg(json_build_object('user_id', m.user_id, 'username', ma.username) ORDER BY m.position)
+      FROM post_mentions m JOIN authors ma ON ma.id = m.user_id
+      WHERE m.post_id = p.id), '[]'::json) AS mentions`;
+}
+
+function toPostView(row: PostViewRow): PostView {
+  return {
+    id: row.id,
+    author: authorOf(row),
+    text: row.text,
+    visibility: row.visibility,
+    created_at: row.created_at,
+    edited_at: row.edited_at,
+    like_count: row.like_count,
+    comment_count: row.comment_count,
+    share_count: row.share_count,
+    liked: row.liked,
+    shared: row.shared,
+    mentions: row.mentions,
+    hashtags: row.hashtags,
+  };
+}
+
+/**
+ * The posts as `viewerId` sees them. The ids go as one array parameter, so the statement
+ * text is the same for any number of posts (one prepared statement, see platform/db).
+ */
 export async function loadPostViews(
   db: Kysely<PostDatabase>,
   postIds: readonly string[],
   viewerId: string | undefined,
 ): Promise<Map<string, PostView>> {
   if (postIds.length === 0) return new Map();
-  const viewer = viewerId ?? null;
-  const rows = await db
-    .selectFrom('posts as p')
-    .leftJoin('authors as a', 'a.id', 'p.author_id')
-    .select([
-      'p.id',
-      'p.author_id',
-      'p.text',
-      'p.visibility',
-      'p.created_at',
-      'p.edited_at',
-      'p.like_count',
-      'p.comment_count',
-      'p.share_count',
-      'a.username',
-      'a.display_name',
-      'a.avatar_url',
-      sql<boolean>`EXISTS (SELECT 1 FROM post_likes l WHERE l.post_id = p.id AND l.user_id = ${viewer})`.as('liked'),
-      sql<boolean>`EXISTS (SELECT 1 FROM shares s WHERE s.post_id = p.id AND s.user_id = ${viewer})`.as('shared'),
-      sql<string[]>`ARRAY(SELECT h.tag FROM post_hashtags h WHERE h.post_id = p.id ORDER BY h.position)`.as('hashtags'),
-      sql<{ user_id: string; username: string }[]>`COALESCE((
-        SELECT json_agg(json_build_object('user_id', m.user_id, 'username', ma.username) ORDER BY m.position)
-        FROM post_mentions m JOIN authors ma ON ma.id = m.user_id
-        WHERE m.post_id = p.id), '[]'::json)`.as('mentions'),
-    ])
-    .where('p.id', 'in', postIds)
-    .execute();
-  return new Map(
-    rows.map((row) => [
-      row.id,
-      {
-        id: row.id,
-        author: authorOf(row),
-        text: row.text,
-        visibility: row.visibility,
-        created_at: row.created_at,
-        edited_at: row.edited_at,
-        like_count: row.like_count,
-        comment_count: row.comment_count,
-        share_count: row.share_count,
-        liked: row.liked,
-        shared: row.shared,
-        mentions: row.mentions,
-        hashtags: row.hashtags,
-      },
-    ]),
-  );
+  const { rows } = await sql<PostViewRow>`
+    SELECT ${postViewColumns(viewerId ?? null)}
+      FROM posts p LEFT JOIN authors a ON a.id = p.author_id
+     WHERE p.id = ANY(${[...postIds]}::uuid[])
+  `.execute(db);
+  return new Map(rows.map((row) => [row.id, toPostView(row)]));
+}
+
+export interface HomePage {
+  /** The feed rows read (limit + 1 when there is a next page). */
+  rows: FeedRow[];
+  posts: Map<string, PostView>;
+}
+
+/**
+ * A home page and the posts on it in one statement (one round trip): the viewer's newest
+ * materialised feed rows (see the home_feed migration) joined to their post views.
+ */
+export async function loadHomePage(
+  db: Kysely<PostDatabase>,
+  viewerId: string,
+  limit: number,
+  afterId: string | undefined,
+): Promise<HomePage> {
+  // One text with or without a cursor: the all-ones UUID sorts after every UUIDv7.
+  const after = afterId ?? 'ffffffff-ffff-ffff-ffff-ffffffffffff';
+  const { rows } = await sql<PostViewRow & { feed_id: string; feed_post_id: string; feed_share_id: string | null }>`
+    WITH page AS (
+      SELECT f.id, f.post_id, f.share_id
+        FROM home_feed f
+       WHERE f.owner_id = ${viewerId}::uuid AND f.id < ${after}::uuid
+       ORDER BY f.id DESC
+       LIMIT ${limit}
+    )
+    SELECT page.id AS feed_id, page.post_id AS feed_post_id, page.share_id AS feed_share_id,
+           ${postViewColumns(viewerId)}
+      FROM page
+      LEFT JOIN posts p ON p.id = page.post_id
+      LEFT JOIN authors a ON a.id = p.author_id
+     ORDER BY page.id DESC
+  `.execute(db);
+  const posts = new Map<string, PostView>();
+  for (const row of rows) if (row.id !== null) posts.set(row.id, toPostView(row));
+  return {
+    rows: rows.map((row) => ({ id: row.feed_id, post_id: row.feed_post_id, share_id: row.feed_share_id })),
+    posts,
+  };
 }
 
 export async function loadShareViews(
