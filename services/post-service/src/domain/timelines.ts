@@ -5,17 +5,16 @@
  */
 import { notFound } from '@wren/platform';
 import type { Kysely } from 'kysely';
-import { findAuthorByUsername } from '../db/queries/authors.js';
-import { actorFeedPage, type FeedRow } from '../db/queries/feed.js';
+import type { FeedRow } from '../db/queries/feed.js';
 import {
   loadHomePage,
   loadPostViews,
   loadShareViews,
+  loadUserPage,
   type PostView,
   type ShareView,
 } from '../db/queries/post-views.js';
 import type { PostDatabase } from '../db/schema.js';
-import { seesFollowersOnlyOf } from './visibility.js';
 
 export type TimelineEntry =
   | { kind: 'post'; id: string; post: PostView }
@@ -58,14 +57,7 @@ export async function userTimeline(
   limit: number,
   afterId: string | undefined,
 ): Promise<{ rows: FeedRow[]; entries: TimelineEntry[] }> {
-  const author = await findAuthorByUsername(db, username);
-  if (!author) throw notFound('user not found', 'USER_NOT_FOUND');
-  const rows = await actorFeedPage(
-    db,
-    author.id,
-    await seesFollowersOnlyOf(db, viewerId, author.id),
-    limit + 1,
-    afterId,
-  );
-  return { rows, entries: await hydrate(db, rows.slice(0, limit), viewerId) };
+  const page = await loadUserPage(db, viewerId, username, limit + 1, afterId);
+  if (!page) throw notFound('user not found', 'USER_NOT_FOUND');
+  return { rows: page.rows, entries: await hydrate(db, page.rows.slice(0, limit), viewerId, page.posts) };
 }

@@ -22,14 +22,6 @@ export async function findAuthorById(db: Kysely<PostDatabase>, id: string): Prom
 }
 
 /** `username` is compared lower-cased; the replica stores usernames lower-case. */
-export async function findAuthorByUsername(db: Kysely<PostDatabase>, username: string): Promise<AuthorRow | undefined> {
-  return db
-    .selectFrom('authors')
-    .select(['id', 'username', 'display_name', 'avatar_url'])
-    .where('username', '=', username.toLowerCase())
-    .executeTakeFirst();
-}
-
 export async function findAuthorsByUsernames(
   db: Kysely<PostDatabase>,
   usernames: readonly string[],

@@ -65,17 +65,3 @@ export async function removeFromHomeFeed(db: Kysely<PostDatabase>, ownerId: stri
 export async function deleteHomeFeed(db: Kysely<PostDatabase>, ownerId: string): Promise<void> {
   await db.deleteFrom('home_feed').where('owner_id', '=', ownerId).execute();
 }
-
-/** One actor's items; followers-only ones only when the viewer may see them. */
-export async function actorFeedPage(
-  db: Kysely<PostDatabase>,
-  actorId: string,
-  includeFollowersOnly: boolean,
-  limit: number,
-  afterId: string | undefined,
-): Promise<FeedRow[]> {
-  let query = db.selectFrom('feed_items').select(['id', 'post_id', 'share_id']).where('actor_id', '=', actorId);
-  if (!includeFollowersOnly) query = query.where('visibility', '=', 'public');
-  if (afterId) query = query.where('id', '<', afterId);
-  return query.orderBy('id', 'desc').limit(limit).execute();
-}

@@ -158,6 +158,59 @@ export async function loadHomePage(
   };
 }
 
+/**
+ * A user's page and the posts on it in one statement: the author by username, whether the
+ * viewer sees their followers-only items (the author, or a follower), their newest feed
+ * rows and the post views. Undefined when there is no such user.
+ */
+export async function loadUserPage(
+  db: Kysely<PostDatabase>,
+  viewerId: string | undefined,
+  username: string,
+  limit: number,
+  afterId: string | undefined,
+): Promise<HomePage | undefined> {
+  const viewer = viewerId ?? null;
+  const after = afterId ?? 'ffffffff-ffff-ffff-ffff-ffffffffffff';
+  const { rows } = await sql<
+    Partial<PostViewRow> & { feed_id: string | null; feed_post_id: string; feed_share_id: string | null }
+  >`
+    WITH author AS (
+      SELECT a.id,
+             (a.id = ${viewer}::uuid
+              OR EXISTS (SELECT 1 FROM follows w WHERE w.follower_id = ${viewer}::uuid AND w.followee_id = a.id))
+               AS sees_followers_only
+        FROM authors a
+       WHERE a.username = ${username.toLowerCase()}
+    ), page AS (
+      SELECT f.id, f.post_id, f.share_id
+        FROM feed_items f, author
+       WHERE f.actor_id = author.id
+         AND (author.sees_followers_only OR f.visibility = 'public')
+         AND f.id < ${after}::uuid
+       ORDER BY f.id DESC
+       LIMIT ${limit}
+    )
+    SELECT page.id AS feed_id, page.post_id AS feed_post_id, page.share_id AS feed_share_id,
+           ${postViewColumns(viewer)}
+      FROM author
+      LEFT JOIN page ON true
+      LEFT JOIN posts p ON p.id = page.post_id
+      LEFT JOIN authors a ON a.id = p.author_id
+     ORDER BY page.id DESC
+  `.execute(db);
+  // No row at all: no such author. One row without a feed id: an author with nothing to show.
+  if (rows.length === 0) return undefined;
+  const posts = new Map<string, PostView>();
+  const feed: FeedRow[] = [];
+  for (const row of rows) {
+    if (row.feed_id === null) continue;
+    feed.push({ id: row.feed_id, post_id: row.feed_post_id, share_id: row.feed_share_id });
+    if (row.id) posts.set(row.id, toPostView(row as PostViewRow));
+  }
+  return { rows: feed, posts };
+}
+
 export async function loadShareViews(
   db: Kysely<PostDatabase>,
   shareIds: readonly string[],
