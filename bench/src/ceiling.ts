@@ -29,8 +29,8 @@ const SCRIPT_MIX: Record<WorkloadName, Array<[string, number]>> = {
 
 export const CEILING_SCOPE = {
   included: [
-    "home: homeFeedPage (one range scan of the viewer's home_feed, limit 11) + loadPostViews of 10 posts",
-    'user: findAuthorByUsername + isFollowing + actorFeedPage (limit 11) + loadPostViews',
+    "home: loadHomePage, one statement (a range scan of the viewer's home_feed, limit 11, joined to the post views)",
+    'user: loadUserPage, one statement (author, follow check, feed page of 11, post views)',
     'compose: ensureAuthor look-up, idempotency claim, then in one transaction insertPost, insertFeedItem ' +
       '(feed row + fan-out into the home_feed of the author and every follower), ' +
       'mention look-up, replaceMentionsAndHashtags (2 deletes + mention insert), outbox insert + pg_notify, ' +

@@ -84,6 +84,20 @@ describe('home feed copies', () => {
   });
 });
 
+describe('home feed copies of shares', () => {
+  it("a share reaches the sharer's followers, and an unshare takes it back out", async () => {
+    const ann = await registerUser(svc, 'sh_ann');
+    const bob = await registerUser(svc, 'sh_bob');
+    const carl = await registerUser(svc, 'sh_carl');
+    await follow(svc, bob, ann);
+    const original = await newPost(svc, carl, 'worth sharing');
+    const { share } = await svc.reactions.sharePost({ postId: original.id }, as(ann));
+    expect(await homeRows(bob.id)).toContain(share?.id);
+    await svc.reactions.unsharePost({ postId: original.id }, as(ann));
+    expect(await homeRows(bob.id)).not.toContain(share?.id);
+  });
+});
+
 describe('the home-feed migration', () => {
   let db: Kysely<PostDatabase>;
   let close: () => Promise<void>;
