@@ -93,6 +93,7 @@ describe('transactional outbox and relay', () => {
       occurredAt: new Date(),
       producer: 'test',
       traceparent: '',
+      actors: [],
       payload: followed('slow-A'),
     }).finish();
     await slow.query(`INSERT INTO outbox (event_id, event_type, event) VALUES ($1, 'userFollowed', $2)`, [
@@ -156,6 +157,7 @@ describe('transactional outbox and relay', () => {
       occurredAt: new Date(),
       producer: 'test',
       traceparent: '',
+      actors: [],
       payload: followed('once'),
     };
     const handlers = {
@@ -174,6 +176,7 @@ describe('transactional outbox and relay', () => {
       occurredAt: new Date(),
       producer: 'test',
       traceparent: '',
+      actors: [],
       payload: followed('fails-once'),
     };
     let calls = 0;

@@ -33,6 +33,11 @@ export interface DeliveryTuning {
   leaseMs: number;
   /** How long after an Expo ticket its receipt is first asked for. */
   receiptDelayMs: number;
+  /**
+   * How long after a notification its push waits for an actor the replica does not know yet
+   * (their user-service event is still on its way), rather than saying "Someone".
+   */
+  actorWaitMs: number;
 }
 
 export interface NotificationServiceConfig extends BaseServiceConfig {
@@ -57,6 +62,7 @@ function readPushConfig(reader: EnvReader): PushConfig {
     pollIntervalMs: reader.int('PUSH_POLL_INTERVAL_MS', { default: 500, min: 10 }),
     leaseMs: reader.int('PUSH_LEASE_MS', { default: 60_000, min: 100 }),
     receiptDelayMs: reader.int('EXPO_RECEIPT_DELAY_MS', { default: 15 * 60_000, min: 0 }),
+    actorWaitMs: reader.int('PUSH_ACTOR_WAIT_MS', { default: 5000, min: 0, max: 600_000 }),
   };
   return {
     vapid: { publicKey, privateKey, subject },

@@ -111,7 +111,7 @@ export function followed(followerId: string, followeeId: string): Payload {
 }
 
 export function event(payload: Payload, id = uuidv7()): Event {
-  return { id, occurredAt: new Date(), producer: 'test', payload, traceparent: '' };
+  return { id, occurredAt: new Date(), producer: 'test', payload, traceparent: '', actors: [] };
 }
 
 /** Delivers events (payloads get fresh ids) as a relay with a service credential would. */

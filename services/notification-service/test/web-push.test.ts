@@ -69,6 +69,28 @@ describe('web push delivery', () => {
     expect(await settled(svc, ana.id)).toMatchObject([{ channel: 'web_push', status: 'delivered', attempts: 1 }]);
   });
 
+  // This suite sends at once (PUSH_ACTOR_WAIT_MS=0): without the carried profile the push
+  // would say "Someone".
+  it("knows a new actor at once from the profile post-service's event carries", async () => {
+    const { user: ana, subscription } = await subscribed('ana_carried');
+    const ben = await registerUser(svc, 'ben_carried', { replica: false });
+    const carried = {
+      ...event(liked(ana, ben)),
+      actors: [{ userId: ben.id, username: ben.username, displayName: 'Ben Carried', avatarUrl: '' }],
+    };
+    await deliver(svc, carried);
+    const [push] = await receiver.waitFor(1, (p) => p.subscriptionId === subscription.id);
+    expect(push?.payload.body).toContain('Ben Carried');
+    // A carried profile never overrides user-service's own: a known actor keeps their name.
+    const known = await registerUser(svc, 'known');
+    await deliver(svc, {
+      ...event(liked(ana, known)),
+      actors: [{ userId: known.id, username: known.username, displayName: 'Stale Name', avatarUrl: '' }],
+    });
+    const pushes = await receiver.waitFor(2, (p) => p.subscriptionId === subscription.id);
+    expect(pushes[1]?.payload.body).toContain(`${known.username} shown`);
+  });
+
   it('sends a mention with high urgency, and a redelivered event not twice', async () => {
     const { user: ana, subscription } = await subscribed('ana');
     const ben = await registerUser(svc, 'ben');
@@ -163,5 +185,60 @@ describe('web push delivery', () => {
     await svc.push.unregisterWebPushSubscription({ endpoint: subscription.endpoint }, as(ana));
     await deliver(svc, liked(ana, await registerUser(svc, 'ben')));
     expect(await deliveriesTo(svc, ana.id)).toEqual([]);
+  });
+});
+
+describe('web push: an actor the replica does not know yet', () => {
+  let svc: TestServices;
+  let receiver: WebPushReceiver;
+
+  beforeAll(async () => {
+    receiver = await startWebPushReceiver();
+    svc = await startTestServices({ ...FAST_PUSH_ENV, PUSH_ACTOR_WAIT_MS: '2000' });
+  });
+  afterAll(async () => {
+    await svc?.stop();
+    await receiver?.close();
+  });
+
+  async function subscribed(prefix: string) {
+    const user = await registerUser(svc, prefix);
+    const subscription = receiver.subscribe();
+    await svc.push.registerWebPushSubscription({ subscription }, as(user));
+    return { user, subscription };
+  }
+
+  const liked = (postAuthor: TestUser, liker: TestUser) =>
+    ({
+      $case: 'postLiked',
+      value: { postId: uuidv7(), postAuthorId: postAuthor.id, likerId: liker.id, excerpt: 'Hello, birds' },
+    }) as const;
+
+  it("waits briefly for a new actor's profile rather than pushing 'Someone', then names them", async () => {
+    const { user: ana, subscription } = await subscribed('ana_wait');
+    // ben's like arrives before user-service's event about ben (different relays).
+    const ben = await registerUser(svc, 'ben_late', { replica: false });
+    await deliver(svc, liked(ana, ben));
+    await sleep(400);
+    expect(receiver.received.filter((p) => p.subscriptionId === subscription.id)).toEqual([]);
+    expect((await deliveriesTo(svc, ana.id))[0]).toMatchObject({
+      status: 'pending',
+      last_error: 'actor not replicated yet',
+    });
+    await deliver(svc, {
+      $case: 'userRegistered',
+      value: { profile: { userId: ben.id, username: ben.username, displayName: 'Ben Late', avatarUrl: '' } },
+    });
+    const [push] = await receiver.waitFor(1, (p) => p.subscriptionId === subscription.id);
+    expect(push?.payload.body).toContain('Ben Late');
+  });
+
+  it('still pushes, as "Someone", when the actor never becomes known', async () => {
+    const { user: ana, subscription } = await subscribed('ana_never');
+    const ghost = await registerUser(svc, 'ghost', { replica: false });
+    await deliver(svc, liked(ana, ghost));
+    const [push] = await receiver.waitFor(1, (p) => p.subscriptionId === subscription.id, 10_000);
+    expect(push?.payload.body).toMatch(/^Someone liked your post/);
+    expect(await settled(svc, ana.id, 10_000)).toMatchObject([{ status: 'delivered' }]);
   });
 });

@@ -1,5 +1,5 @@
 /** The producer side: events go into the outbox inside the transaction that made them true. */
-import type { Event } from '@wren/contracts/events/v1/events.js';
+import type { Event, UserProfile } from '@wren/contracts/events/v1/events.js';
 import { Event as EventMessage } from '@wren/contracts/events/v1/events.js';
 import { type Kysely, sql } from 'kysely';
 import { uuidv7 } from '../ids.js';
@@ -19,12 +19,14 @@ export async function publishEvents<Schema>(
   producer: string,
   payloads: EventPayload[],
   now: Date = new Date(),
+  /** The producer's profiles of the actors the events name (see `Event.actors`). */
+  actors: UserProfile[] = [],
 ): Promise<void> {
   if (payloads.length === 0) return;
   // The request that made the change; its trace continues where the event is applied.
   const traceparent = activeTraceparent();
   const rows = payloads.map((payload) => {
-    const event: Event = { id: uuidv7(now.getTime()), occurredAt: now, producer, payload, traceparent };
+    const event: Event = { id: uuidv7(now.getTime()), occurredAt: now, producer, payload, traceparent, actors };
     return { id: event.id, type: payload.$case, bytes: Buffer.from(EventMessage.encode(event).finish()) };
   });
   const values = sql.join(rows.map((row) => sql`(${row.id}::uuid, ${row.type}, ${row.bytes})`));

@@ -2,7 +2,7 @@
 import { type ClaimedDelivery, notificationsForPush, type Outcome } from '../db/queries/deliveries.js';
 import { deleteExpoPushToken, expoTokenOwners } from '../db/queries/push-destinations.js';
 import { type ExpoMessage, expoErrorCode, MAX_MESSAGES_PER_REQUEST, sendExpoMessages } from './expo.js';
-import { type DeliveryDeps, overLimit, record, retryOrFail } from './outcomes.js';
+import { actorNotYetKnown, type DeliveryDeps, overLimit, record, retryOrFail } from './outcomes.js';
 import { buildPayload, urgencyOf } from './payload.js';
 
 export async function deliverExpoBatch(deps: DeliveryDeps, claims: ClaimedDelivery[]): Promise<void> {
@@ -15,7 +15,8 @@ export async function deliverExpoBatch(deps: DeliveryDeps, claims: ClaimedDelive
     const skip: Outcome | undefined =
       overLimit(config, claim) ??
       (!notification ? { status: 'gone', error: 'notification deleted' } : undefined) ??
-      (owners.get(claim.destination) !== claim.recipient_id ? { status: 'gone', error: 'token removed' } : undefined);
+      (owners.get(claim.destination) !== claim.recipient_id ? { status: 'gone', error: 'token removed' } : undefined) ??
+      (notification ? actorNotYetKnown(config, notification) : undefined);
     if (skip || !notification) {
       await record(deps, claim, skip ?? { status: 'gone' });
       continue;

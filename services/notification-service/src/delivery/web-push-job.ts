@@ -1,7 +1,7 @@
 /** Delivers one claimed Web Push row and records how it went. */
 import { type ClaimedDelivery, notificationsForPush } from '../db/queries/deliveries.js';
 import { deleteWebPushSubscriptionById, findWebPushSubscription } from '../db/queries/push-destinations.js';
-import { type DeliveryDeps, overLimit, record, retryOrFail } from './outcomes.js';
+import { actorNotYetKnown, type DeliveryDeps, overLimit, record, retryOrFail } from './outcomes.js';
 import { buildPayload, topicOf, urgencyOf } from './payload.js';
 import { sendWebPush } from './web-push.js';
 
@@ -15,6 +15,11 @@ export async function deliverWebPush(deps: DeliveryDeps, claim: ClaimedDelivery)
   const notification = (await notificationsForPush(db, [claim.notification_id])).get(claim.notification_id);
   if (!notification) {
     await record(deps, claim, { status: 'gone', error: 'notification deleted' });
+    return;
+  }
+  const waitForActor = actorNotYetKnown(config, notification);
+  if (waitForActor) {
+    await record(deps, claim, waitForActor);
     return;
   }
   const subscription = await findWebPushSubscription(db, claim.destination);

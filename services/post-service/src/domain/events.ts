@@ -67,6 +67,41 @@ export const postEvents = {
   }),
 };
 
-export function publish(trx: Kysely<PostDatabase>, ...payloads: EventPayload[]): Promise<void> {
-  return publishEvents(trx, PRODUCER, payloads);
+/** Who acted in an event: the user a notification about it names. */
+function actorOf(payload: EventPayload): string | undefined {
+  switch (payload.$case) {
+    case 'postMentioned':
+      return payload.value.authorId;
+    case 'postLiked':
+      return payload.value.likerId;
+    case 'commentCreated':
+      return payload.value.authorId;
+    case 'commentLiked':
+      return payload.value.likerId;
+    case 'postShared':
+      return payload.value.sharerId;
+    default:
+      return undefined;
+  }
+}
+
+/** Publishes with post-service's profiles of the actors attached (see `Event.actors`). */
+export async function publish(trx: Kysely<PostDatabase>, ...payloads: EventPayload[]): Promise<void> {
+  const actorIds = [...new Set(payloads.map(actorOf).filter((id): id is string => id !== undefined))];
+  const actors =
+    actorIds.length === 0
+      ? []
+      : (
+          await trx
+            .selectFrom('authors')
+            .select(['id', 'username', 'display_name', 'avatar_url'])
+            .where('id', 'in', actorIds)
+            .execute()
+        ).map((row) => ({
+          userId: row.id,
+          username: row.username,
+          displayName: row.display_name,
+          avatarUrl: row.avatar_url,
+        }));
+  await publishEvents(trx, PRODUCER, payloads, new Date(), actors);
 }

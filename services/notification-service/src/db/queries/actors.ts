@@ -3,7 +3,7 @@
  * the event consumer in the transaction that records the event.
  */
 import type { UserProfile } from '@wren/contracts/events/v1/events.js';
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { NotificationDatabase } from '../schema.js';
 
 /** An event's profile is authoritative: it replaces whatever the row held. */
@@ -19,6 +19,21 @@ export async function upsertActor(db: Kysely<NotificationDatabase>, profile: Use
     .values({ id: profile.userId, ...values })
     .onConflict((oc) => oc.column('id').doUpdateSet(values))
     .execute();
+}
+
+/**
+ * Fills in users this service has not heard of yet from a producer's copy (`Event.actors`),
+ * never overwriting what user-service's own events said, nor bringing back a deleted user.
+ */
+export async function rememberUnknownActors(db: Kysely<NotificationDatabase>, profiles: UserProfile[]): Promise<void> {
+  for (const profile of profiles) {
+    await sql`
+      INSERT INTO actors (id, username, display_name, avatar_url, updated_at)
+      SELECT ${profile.userId}::uuid, ${profile.username}, ${profile.displayName}, ${profile.avatarUrl}, now()
+       WHERE NOT EXISTS (SELECT 1 FROM deleted_users WHERE id = ${profile.userId}::uuid)
+      ON CONFLICT (id) DO NOTHING
+    `.execute(db);
+  }
 }
 
 /**

@@ -72,6 +72,8 @@ export interface Outcome {
   error?: string;
   /** For pending (a retry) and ticketed (the receipt check). */
   nextAttemptAt?: Date;
+  /** Not an attempt after all (a wait for data): the claim's attempt is given back. */
+  refund?: boolean;
   ticketId?: string;
 }
 
@@ -95,6 +97,7 @@ export async function recordOutcome(
       ...(outcome.nextAttemptAt ? { next_attempt_at: outcome.nextAttemptAt } : {}),
       ...(outcome.ticketId !== undefined ? { ticket_id: outcome.ticketId } : {}),
       ...(finished ? { finished_at: sql<Date>`now()` } : {}),
+      ...(outcome.refund ? { attempts: claim.attempts - 1 } : {}),
     })
     .where('id', '=', claim.id)
     .where('attempts', '=', claim.attempts)
@@ -113,6 +116,7 @@ export interface PushNotificationRow {
   comment_id: string | null;
   excerpt: string;
   group_key: string;
+  created_at: Date;
 }
 
 /** The notifications the claimed rows are about, with who acted; deleted ones are absent. */
@@ -134,6 +138,7 @@ export async function notificationsForPush(
       'n.comment_id',
       'n.excerpt',
       'n.group_key',
+      'n.created_at',
     ])
     .where('n.id', 'in', ids)
     .where('n.deleted_at', 'is', null)

@@ -29,6 +29,14 @@ export interface Event {
    * request was not traced. Consumers continue the trace where they apply the event.
    */
   traceparent: string;
+  /**
+   * The producer's copy of the users the event names as actors (who liked, commented,
+   * shared, mentioned). Events of different producers travel by different relays, so a
+   * consumer may get a like before user-service's event about the new user who liked;
+   * with these it can name them at once. A consumer only fills in users it does not know:
+   * user-service's own events stay the authority on profiles.
+   */
+  actors: UserProfile[];
   payload:
     | { $case: "userRegistered"; value: UserRegistered }
     | { $case: "userProfileUpdated"; value: UserProfileUpdated }
@@ -133,7 +141,7 @@ export interface CommentDeleted {
 }
 
 function createBaseEvent(): Event {
-  return { id: "", occurredAt: undefined, producer: "", traceparent: "", payload: undefined };
+  return { id: "", occurredAt: undefined, producer: "", traceparent: "", actors: [], payload: undefined };
 }
 
 export const Event: MessageFns<Event> = {
@@ -149,6 +157,9 @@ export const Event: MessageFns<Event> = {
     }
     if (message.traceparent !== "") {
       writer.uint32(34).string(message.traceparent);
+    }
+    for (const v of message.actors) {
+      UserProfile.encode(v!, writer.uint32(42).fork()).join();
     }
     switch (message.payload?.$case) {
       case "userRegistered":
@@ -234,6 +245,14 @@ export const Event: MessageFns<Event> = {
             }
 
             message.traceparent = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.actors.push(UserProfile.decode(reader, reader.uint32()));
             continue;
           }
           case 10: {
@@ -356,6 +375,7 @@ export const Event: MessageFns<Event> = {
     message.occurredAt = object.occurredAt ?? undefined;
     message.producer = object.producer ?? "";
     message.traceparent = object.traceparent ?? "";
+    message.actors = object.actors?.map((e) => UserProfile.fromPartial(e)) || [];
     switch (object.payload?.$case) {
       case "userRegistered": {
         if (object.payload?.value !== undefined && object.payload?.value !== null) {
