@@ -19,6 +19,20 @@ import {
 } from './helpers.js';
 import { deliveriesTo, FAST_PUSH_ENV, settled, sleep } from './push-helpers.js';
 
+/** A user with a Web Push subscription at the local receiver. */
+async function subscribe(svc: TestServices, receiver: WebPushReceiver, prefix: string) {
+  const user = await registerUser(svc, prefix);
+  const subscription = receiver.subscribe();
+  await svc.push.registerWebPushSubscription({ subscription }, as(user));
+  return { user, subscription };
+}
+
+const liked = (postAuthor: TestUser, liker: TestUser, postId = uuidv7()) =>
+  ({
+    $case: 'postLiked',
+    value: { postId, postAuthorId: postAuthor.id, likerId: liker.id, excerpt: 'Hello, birds' },
+  }) as const;
+
 describe('web push delivery', () => {
   let svc: TestServices;
   let receiver: WebPushReceiver;
@@ -32,18 +46,7 @@ describe('web push delivery', () => {
     await receiver?.close();
   });
 
-  async function subscribed(prefix: string) {
-    const user = await registerUser(svc, prefix);
-    const subscription = receiver.subscribe();
-    await svc.push.registerWebPushSubscription({ subscription }, as(user));
-    return { user, subscription };
-  }
-
-  const liked = (postAuthor: TestUser, liker: TestUser, postId = uuidv7()) =>
-    ({
-      $case: 'postLiked',
-      value: { postId, postAuthorId: postAuthor.id, likerId: liker.id, excerpt: 'Hello, birds' },
-    }) as const;
+  const subscribed = (prefix: string) => subscribe(svc, receiver, prefix);
 
   it('pushes a like, encrypted for the subscription and signed with the VAPID key', async () => {
     const { user: ana, subscription } = await subscribed('ana');
@@ -201,18 +204,7 @@ describe('web push: an actor the replica does not know yet', () => {
     await receiver?.close();
   });
 
-  async function subscribed(prefix: string) {
-    const user = await registerUser(svc, prefix);
-    const subscription = receiver.subscribe();
-    await svc.push.registerWebPushSubscription({ subscription }, as(user));
-    return { user, subscription };
-  }
-
-  const liked = (postAuthor: TestUser, liker: TestUser) =>
-    ({
-      $case: 'postLiked',
-      value: { postId: uuidv7(), postAuthorId: postAuthor.id, likerId: liker.id, excerpt: 'Hello, birds' },
-    }) as const;
+  const subscribed = (prefix: string) => subscribe(svc, receiver, prefix);
 
   it("waits briefly for a new actor's profile rather than pushing 'Someone', then names them", async () => {
     const { user: ana, subscription } = await subscribed('ana_wait');
