@@ -2,6 +2,31 @@ import { describe, expect, it } from 'vitest';
 import { checkText, extractHashtags, extractMentionNames, graphemeCount, weightedLength } from '../src/domain/text.js';
 
 describe('graphemeCount', () => {
+  it('counts ASCII without a CR by length (the fast path), exactly as the segmenter would', () => {
+    const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+    const slow = (text: string) => [...segmenter.segment(text)].length;
+    // Every ASCII character but CR, mixed with a few that are not simple.
+    const alphabet = [
+      ...Array.from({ length: 128 }, (_, code) => String.fromCharCode(code)),
+      'é',
+      'e\u0301',
+      '👍🏽',
+      '\r\n',
+    ];
+    let seed = 7;
+    const next = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed;
+    };
+    for (let i = 0; i < 300; i += 1) {
+      const size = next() % 40;
+      const pool = i % 2 === 0 ? alphabet.slice(0, 128).filter((c) => c !== '\r') : alphabet;
+      const text = Array.from({ length: size }, () => pool[next() % pool.length]).join('');
+      expect(graphemeCount(text)).toBe(slow(text));
+    }
+    expect(graphemeCount('a\r\nb')).toBe(3);
+  });
+
   it('counts user-perceived characters, not code units or code points', () => {
     expect(graphemeCount('abc')).toBe(3);
     expect(graphemeCount('👨‍👩‍👧‍👦')).toBe(1); // four people joined by ZWJ: 11 code units

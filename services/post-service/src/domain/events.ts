@@ -5,6 +5,7 @@
 import { type EventPayload, publishEvents } from '@wren/platform';
 import type { Kysely } from 'kysely';
 import type { PostDatabase } from '../db/schema.js';
+import { isSimpleText } from './text.js';
 
 export const PRODUCER = 'post-service';
 
@@ -13,6 +14,7 @@ const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 
 /** The start of a text, cut between user-perceived characters, for a notification. */
 export function excerpt(text: string): string {
+  if (isSimpleText(text)) return text.length > EXCERPT_GRAPHEMES ? `${text.slice(0, EXCERPT_GRAPHEMES)}…` : text;
   let out = '';
   let count = 0;
   for (const { segment } of graphemes.segment(text)) {

@@ -13,7 +13,21 @@ const MAX_HASHTAG_LENGTH = 100;
 
 const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 
+// In ASCII only CR LF forms a cluster of more than one code point; without a CR, each
+// character is one grapheme. Segmenting costs ≈ 0.4 µs a character, and most posts are ASCII.
+const CARRIAGE_RETURN = 13;
+
+/** Whether every character of `text` is a grapheme of its own (so length = graphemes). */
+export function isSimpleText(text: string): boolean {
+  for (let i = 0; i < text.length; i += 1) {
+    const code = text.charCodeAt(i);
+    if (code > 0x7f || code === CARRIAGE_RETURN) return false;
+  }
+  return true;
+}
+
 export function graphemeCount(text: string): number {
+  if (isSimpleText(text)) return text.length;
   let count = 0;
   for (const _ of segmenter.segment(text)) count += 1;
   return count;
