@@ -4,38 +4,33 @@
  */
 import type pg from 'pg';
 import { Counter, Gauge, type Registry } from 'prom-client';
+import { readAtMostEvery } from '../telemetry/read-at-most-every.js';
 
 export interface OutboxMetrics {
   relayed(subscriber: string, count: number): void;
 }
 
 export function outboxMetrics(registry: Registry, pool: pg.Pool): OutboxMetrics {
-  let lastRead: Promise<Map<string, { pending: number; oldestAgeSeconds: number }>> | undefined;
-  let lastReadAt = 0;
   // Both gauges come from one query; a scrape collects them one after the other.
-  const backlog = () => {
-    if (!lastRead || Date.now() - lastReadAt > 1000) {
-      lastReadAt = Date.now();
-      lastRead = pool
-        .query<{ subscriber: string; pending: number; oldest_age_seconds: number | null }>(
-          `SELECT c.subscriber, count(o.id) AS pending,
-                  extract(epoch FROM now() - min(o.created_at))::float8 AS oldest_age_seconds
-             FROM outbox_cursors c
-             LEFT JOIN outbox o ON (o.txid, o.id) > (c.last_txid, c.last_id)
-            GROUP BY c.subscriber`,
-        )
-        .then(
-          ({ rows }) =>
-            new Map(
-              rows.map((row) => [
-                row.subscriber,
-                { pending: row.pending, oldestAgeSeconds: row.oldest_age_seconds ?? 0 },
-              ]),
-            ),
-        );
-    }
-    return lastRead;
-  };
+  const backlog = readAtMostEvery(1000, () =>
+    pool
+      .query<{ subscriber: string; pending: number; oldest_age_seconds: number | null }>(
+        `SELECT c.subscriber, count(o.id) AS pending,
+                extract(epoch FROM now() - min(o.created_at))::float8 AS oldest_age_seconds
+           FROM outbox_cursors c
+           LEFT JOIN outbox o ON (o.txid, o.id) > (c.last_txid, c.last_id)
+          GROUP BY c.subscriber`,
+      )
+      .then(
+        ({ rows }) =>
+          new Map(
+            rows.map((row) => [
+              row.subscriber,
+              { pending: row.pending, oldestAgeSeconds: row.oldest_age_seconds ?? 0 },
+            ]),
+          ),
+      ),
+  );
   new Gauge({
     name: 'wren_outbox_pending_events',
     help: 'Outbox events not yet delivered to the subscriber.',

@@ -3,10 +3,11 @@
  * recorded), and the queue read at scrape time — rows waiting by status, and how long the
  * oldest due row has waited past its time (a stuck or too-slow worker shows here first).
  */
+
+import { readAtMostEvery } from '@wren/platform';
 import type { Kysely } from 'kysely';
-import { sql } from 'kysely';
 import { Counter, Gauge, type Registry } from 'prom-client';
-import type { Outcome } from '../db/queries/deliveries.js';
+import { type Outcome, pushQueueBacklog } from '../db/queries/deliveries.js';
 import type { NotificationDatabase, PushChannelValue } from '../db/schema.js';
 
 const CHANNELS: Record<PushChannelValue, string> = { web_push: 'web', expo_push: 'expo' };
@@ -26,24 +27,7 @@ export function pushMetrics(registry: Registry, db: Kysely<NotificationDatabase>
   // Every series exists from the start, so rate() and ratios work before the first failure.
   for (const channel of Object.values(CHANNELS)) for (const outcome of OUTCOMES) attempts.inc({ channel, outcome }, 0);
 
-  let lastRead: Promise<{ channel: PushChannelValue; status: string; depth: number; overdue: number }[]> | undefined;
-  let lastReadAt = 0;
-  const queue = () => {
-    if (!lastRead || Date.now() - lastReadAt > 1000) {
-      lastReadAt = Date.now();
-      lastRead = sql<{ channel: PushChannelValue; status: string; depth: number; overdue: number }>`
-        SELECT channel, status, count(*)::int AS depth,
-               coalesce(extract(epoch FROM now() - min(next_attempt_at) FILTER (WHERE next_attempt_at <= now())), 0)::float8
-                 AS overdue
-          FROM push_deliveries
-         WHERE status IN ('pending', 'ticketed')
-         GROUP BY channel, status
-      `
-        .execute(db)
-        .then((result) => result.rows);
-    }
-    return lastRead;
-  };
+  const queue = readAtMostEvery(1000, () => pushQueueBacklog(db));
   new Gauge({
     name: 'wren_push_queue_depth',
     help: 'Push deliveries waiting, by channel and status (pending: to send; ticketed: receipt to check).',

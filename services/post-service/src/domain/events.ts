@@ -4,6 +4,7 @@
  */
 import { type EventPayload, publishEvents } from '@wren/platform';
 import type { Kysely } from 'kysely';
+import { findAuthorsByIds } from '../db/queries/authors.js';
 import type { PostDatabase } from '../db/schema.js';
 import { isSimpleText } from './text.js';
 
@@ -90,20 +91,11 @@ function actorOf(payload: EventPayload): string | undefined {
 /** Publishes with post-service's profiles of the actors attached (see `Event.actors`). */
 export async function publish(trx: Kysely<PostDatabase>, ...payloads: EventPayload[]): Promise<void> {
   const actorIds = [...new Set(payloads.map(actorOf).filter((id): id is string => id !== undefined))];
-  const actors =
-    actorIds.length === 0
-      ? []
-      : (
-          await trx
-            .selectFrom('authors')
-            .select(['id', 'username', 'display_name', 'avatar_url'])
-            .where('id', 'in', actorIds)
-            .execute()
-        ).map((row) => ({
-          userId: row.id,
-          username: row.username,
-          displayName: row.display_name,
-          avatarUrl: row.avatar_url,
-        }));
+  const actors = (await findAuthorsByIds(trx, actorIds)).map((row) => ({
+    userId: row.id,
+    username: row.username,
+    displayName: row.display_name,
+    avatarUrl: row.avatar_url,
+  }));
   await publishEvents(trx, PRODUCER, payloads, new Date(), actors);
 }

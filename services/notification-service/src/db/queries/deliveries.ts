@@ -145,3 +145,24 @@ export async function notificationsForPush(
     .execute();
   return new Map(rows.map((row) => [row.id, row]));
 }
+
+export interface QueueBacklogRow {
+  channel: PushChannelValue;
+  status: string;
+  depth: number;
+  /** Seconds the oldest due row has waited past its time (0 when none is due). */
+  overdue: number;
+}
+
+/** Rows waiting, by channel and status, for the queue metrics. */
+export async function pushQueueBacklog(db: Kysely<NotificationDatabase>): Promise<QueueBacklogRow[]> {
+  const result = await sql<QueueBacklogRow>`
+    SELECT channel, status, count(*)::int AS depth,
+           coalesce(extract(epoch FROM now() - min(next_attempt_at) FILTER (WHERE next_attempt_at <= now())), 0)::float8
+             AS overdue
+      FROM push_deliveries
+     WHERE status IN ('pending', 'ticketed')
+     GROUP BY channel, status
+  `.execute(db);
+  return result.rows;
+}

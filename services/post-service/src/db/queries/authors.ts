@@ -47,3 +47,13 @@ export async function isFollowing(db: Kysely<PostDatabase>, followerId: string, 
     .executeTakeFirst();
   return row !== undefined;
 }
+
+/** The replica's profiles of these users (those it knows). */
+export async function findAuthorsByIds(db: Kysely<PostDatabase>, ids: readonly string[]): Promise<AuthorRow[]> {
+  if (ids.length === 0) return [];
+  return db
+    .selectFrom('authors')
+    .select(['id', 'username', 'display_name', 'avatar_url'])
+    .where('id', 'in', ids)
+    .execute();
+}
