@@ -2,6 +2,7 @@
 // only a database does not load every service.
 export * from './databases.js';
 export * from './free-port.js';
+export * from './grpc-errors.js';
 export * from './keys.js';
 export * from './metrics.js';
 export * from './otlp-receiver.js';

@@ -11,15 +11,13 @@ import { NotificationType } from '@wren/contracts/notification/v1/notification.j
 import { NotificationServiceDefinition } from '@wren/contracts/notification/v1/notification_service.js';
 import { PushServiceDefinition } from '@wren/contracts/notification/v1/push_service.js';
 import { AuthServiceDefinition } from '@wren/contracts/user/v1/auth_service.js';
-import { createClientPool, createLogger, type Status, uuidv7 } from '@wren/platform';
+import { createClientPool, createLogger, uuidv7 } from '@wren/platform';
 import { createTestDatabase } from '@wren/testkit';
 import { vapidEnv } from '@wren/testkit/push';
 import { startUserServiceForTest, testEnv } from '@wren/testkit/user-service';
 import { Kysely, PostgresDialect } from 'kysely';
-import { ClientError, Metadata } from 'nice-grpc';
-import { RichClientError } from 'nice-grpc-error-details';
+import { Metadata } from 'nice-grpc';
 import pg from 'pg';
-import { expect } from 'vitest';
 import { readNotificationServiceConfig } from '../src/config.js';
 import type { NotificationDatabase } from '../src/db/schema.js';
 import { startNotificationService } from '../src/service.js';
@@ -137,35 +135,8 @@ export async function summary(svc: TestServices, user: TestUser): Promise<string
   );
 }
 
-export interface ExpectedError {
-  fields?: string[];
-  reason?: string;
-}
-
-/** Awaits a call that must fail with `code`, and checks its details; returns the error. */
-export async function expectGrpcError(call: Promise<unknown>, code: Status, expected: ExpectedError = {}) {
-  let caught: unknown;
-  try {
-    await call;
-  } catch (error) {
-    caught = error;
-  }
-  expect(caught, 'the call should have failed').toBeInstanceOf(ClientError);
-  const error = caught as ClientError;
-  expect({ code: error.code, details: error.details }).toMatchObject({ code });
-  const extra = error instanceof RichClientError ? error.extra : [];
-  if (expected.fields) {
-    const fields = extra.flatMap((detail) =>
-      detail.$type === 'google.rpc.BadRequest' ? detail.fieldViolations.map((v) => v.field) : [],
-    );
-    expect(fields.sort()).toEqual([...expected.fields].sort());
-  }
-  if (expected.reason) {
-    const reasons = extra.flatMap((detail) => (detail.$type === 'google.rpc.ErrorInfo' ? [detail.reason] : []));
-    expect(reasons).toEqual([expected.reason]);
-  }
-  return error;
-}
+// One assertion for failing calls, shared by every service's tests.
+export { type ExpectedError, expectGrpcError } from '@wren/testkit';
 
 /** Waits a few milliseconds, so that the next notification gets a later UUIDv7. */
 export function tick(): Promise<void> {

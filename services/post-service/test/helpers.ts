@@ -8,14 +8,12 @@ import { Visibility } from '@wren/contracts/post/v1/post.js';
 import { PostServiceDefinition } from '@wren/contracts/post/v1/post_service.js';
 import { ReactionServiceDefinition } from '@wren/contracts/post/v1/reaction_service.js';
 import { AuthServiceDefinition } from '@wren/contracts/user/v1/auth_service.js';
-import { createClientPool, createLogger, type Status } from '@wren/platform';
+import { createClientPool, createLogger } from '@wren/platform';
 import { createTestDatabase } from '@wren/testkit';
 import { startUserServiceForTest, testEnv } from '@wren/testkit/user-service';
 import { Kysely, PostgresDialect } from 'kysely';
-import { ClientError, Metadata } from 'nice-grpc';
-import { RichClientError } from 'nice-grpc-error-details';
+import { Metadata } from 'nice-grpc';
 import pg from 'pg';
-import { expect } from 'vitest';
 import { readPostServiceConfig } from '../src/config.js';
 import { copyIntoHomeFeed, removeFromHomeFeed } from '../src/db/queries/feed.js';
 import { deleteFollowEdge, insertFollowEdge } from '../src/db/queries/replica.js';
@@ -129,35 +127,8 @@ export async function newComment(svc: TestServices, user: TestUser, postId: stri
   return comment;
 }
 
-export interface ExpectedError {
-  fields?: string[];
-  reason?: string;
-}
-
-/** Awaits a call that must fail with `code`, and checks its details; returns the error. */
-export async function expectGrpcError(call: Promise<unknown>, code: Status, expected: ExpectedError = {}) {
-  let caught: unknown;
-  try {
-    await call;
-  } catch (error) {
-    caught = error;
-  }
-  expect(caught, 'the call should have failed').toBeInstanceOf(ClientError);
-  const error = caught as ClientError;
-  expect({ code: error.code, details: error.details }).toMatchObject({ code });
-  const extra = error instanceof RichClientError ? error.extra : [];
-  if (expected.fields) {
-    const fields = extra.flatMap((detail) =>
-      detail.$type === 'google.rpc.BadRequest' ? detail.fieldViolations.map((v) => v.field) : [],
-    );
-    expect(fields.sort()).toEqual([...expected.fields].sort());
-  }
-  if (expected.reason) {
-    const reasons = extra.flatMap((detail) => (detail.$type === 'google.rpc.ErrorInfo' ? [detail.reason] : []));
-    expect(reasons).toEqual([expected.reason]);
-  }
-  return error;
-}
+// One assertion for failing calls, shared by every service's tests.
+export { type ExpectedError, expectGrpcError } from '@wren/testkit';
 
 /** The ids of a timeline page, `share:<id>` for share items. */
 export function itemIds(items: { item?: { $case: 'post' | 'share'; value: { id: string } } | undefined }[]) {

@@ -2,13 +2,11 @@
 import { AuthServiceDefinition, type RegisterResponse } from '@wren/contracts/user/v1/auth_service.js';
 import { FollowServiceDefinition } from '@wren/contracts/user/v1/follow_service.js';
 import { ProfileServiceDefinition } from '@wren/contracts/user/v1/profile_service.js';
-import { createClientPool, type Status } from '@wren/platform';
+import { createClientPool } from '@wren/platform';
 import { startUserServiceForTest } from '@wren/testkit/user-service';
 import { Kysely, PostgresDialect } from 'kysely';
-import { ClientError, Metadata } from 'nice-grpc';
-import { RichClientError } from 'nice-grpc-error-details';
+import { Metadata } from 'nice-grpc';
 import pg from 'pg';
-import { expect } from 'vitest';
 import type { UserDatabase } from '../src/db/schema.js';
 
 export const PASSWORD = 'correct horse battery';
@@ -81,41 +79,5 @@ export async function registerUser(svc: TestService, prefix = 'user', password =
   };
 }
 
-export interface ExpectedError {
-  /** Field names of the BadRequest violations, in any order. */
-  fields?: string[];
-  /** ErrorInfo reason. */
-  reason?: string;
-  message?: string | RegExp;
-}
-
-/** Awaits a call that must fail with `code`, and checks its details; returns the error. */
-export async function expectGrpcError(
-  call: Promise<unknown>,
-  code: Status,
-  expected: ExpectedError = {},
-): Promise<ClientError> {
-  let caught: unknown;
-  try {
-    await call;
-  } catch (error) {
-    caught = error;
-  }
-  expect(caught, 'the call should have failed').toBeInstanceOf(ClientError);
-  const error = caught as ClientError;
-  expect({ code: error.code, details: error.details }).toMatchObject({ code });
-  const extra = error instanceof RichClientError ? error.extra : [];
-  if (expected.fields) {
-    const fields = extra.flatMap((detail) =>
-      detail.$type === 'google.rpc.BadRequest' ? detail.fieldViolations.map((v) => v.field) : [],
-    );
-    expect(fields.sort()).toEqual([...expected.fields].sort());
-  }
-  if (expected.reason) {
-    const reasons = extra.flatMap((detail) => (detail.$type === 'google.rpc.ErrorInfo' ? [detail.reason] : []));
-    expect(reasons).toEqual([expected.reason]);
-  }
-  if (typeof expected.message === 'string') expect(error.details).toBe(expected.message);
-  else if (expected.message) expect(error.details).toMatch(expected.message);
-  return error;
-}
+// One assertion for failing calls, shared by every service's tests.
+export { type ExpectedError, expectGrpcError } from '@wren/testkit';
