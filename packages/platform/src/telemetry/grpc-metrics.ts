@@ -67,38 +67,35 @@ function codeOf(error: unknown): Status {
   return Status.UNKNOWN;
 }
 
+type Call = AsyncGenerator<unknown, unknown, undefined>;
+
+/** Runs a call (server or client side) and records its code and duration. */
+function measured<C extends Call>(metrics: GrpcMetrics, method: MethodDescriptor, call: C): C {
+  // Passes every message and the result through unchanged, so it has the call's own type.
+  return measure(metrics, method, call) as C;
+}
+
+async function* measure(metrics: GrpcMetrics, method: MethodDescriptor, call: Call): Call {
+  const labels = labelsOf(method);
+  const stopTimer = metrics.handling.startTimer(labels);
+  let code = Status.OK;
+  try {
+    return yield* call;
+  } catch (error) {
+    code = codeOf(error);
+    throw error;
+  } finally {
+    stopTimer();
+    metrics.handled.inc({ ...labels, grpc_code: Status[code] });
+  }
+}
+
 export function grpcServerMetricsMiddleware(registry: Registry): ServerMiddleware {
   const metrics = grpcMetrics(registry, 'server');
-  return async function* measure(call, context) {
-    const labels = labelsOf(call.method);
-    const stopTimer = metrics.handling.startTimer(labels);
-    let code = Status.OK;
-    try {
-      return yield* call.next(call.request, context);
-    } catch (error) {
-      code = codeOf(error);
-      throw error;
-    } finally {
-      stopTimer();
-      metrics.handled.inc({ ...labels, grpc_code: Status[code] });
-    }
-  };
+  return (call, context) => measured(metrics, call.method, call.next(call.request, context));
 }
 
 export function grpcClientMetricsMiddleware(registry: Registry): ClientMiddleware {
   const metrics = grpcMetrics(registry, 'client');
-  return async function* measure(call, options) {
-    const labels = labelsOf(call.method);
-    const stopTimer = metrics.handling.startTimer(labels);
-    let code = Status.OK;
-    try {
-      return yield* call.next(call.request, options);
-    } catch (error) {
-      code = codeOf(error);
-      throw error;
-    } finally {
-      stopTimer();
-      metrics.handled.inc({ ...labels, grpc_code: Status[code] });
-    }
-  };
+  return (call, options) => measured(metrics, call.method, call.next(call.request, options));
 }
