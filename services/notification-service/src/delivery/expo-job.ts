@@ -40,7 +40,7 @@ export async function deliverExpoBatch(deps: DeliveryDeps, claims: ClaimedDelive
 }
 
 async function sendChunk(deps: DeliveryDeps, chunk: { claim: ClaimedDelivery; message: ExpoMessage }[]) {
-  const { db, config } = deps;
+  const { config } = deps;
   const result = await sendExpoMessages(
     config,
     chunk.map((item) => item.message),
@@ -62,15 +62,23 @@ async function sendChunk(deps: DeliveryDeps, chunk: { claim: ClaimedDelivery; me
       await record(deps, claim, { status: 'ticketed', ticketId: ticket.id, nextAttemptAt: receiptAt });
       continue;
     }
-    const code = ticket ? expoErrorCode(ticket) : 'no ticket';
-    if (code === 'DeviceNotRegistered') {
-      await deleteExpoPushToken(db, claim.destination);
-      await record(deps, claim, { status: 'gone', error: code });
-    } else if (code === 'MessageRateExceeded') {
-      await record(deps, claim, retryOrFail(config, claim, code));
-    } else {
-      deps.logger.warn({ deliveryId: claim.id, error: code }, 'expo push refused');
-      await record(deps, claim, { status: 'failed', error: code });
-    }
+    await recordExpoError(deps, claim, ticket ? expoErrorCode(ticket) : 'no ticket', 'expo push refused');
+  }
+}
+
+/**
+ * What an Expo error code means, the same in a ticket and in a receipt: the device is gone
+ * (its token is removed), Expo dropped the message for its rate (sent again, as one more
+ * attempt), or anything else (failed, and logged).
+ */
+export async function recordExpoError(deps: DeliveryDeps, claim: ClaimedDelivery, code: string, logMessage: string) {
+  if (code === 'DeviceNotRegistered') {
+    await deleteExpoPushToken(deps.db, claim.destination);
+    await record(deps, claim, { status: 'gone', error: code });
+  } else if (code === 'MessageRateExceeded') {
+    await record(deps, claim, retryOrFail(deps.config, claim, code));
+  } else {
+    deps.logger.warn({ deliveryId: claim.id, error: code }, logMessage);
+    await record(deps, claim, { status: 'failed', error: code });
   }
 }

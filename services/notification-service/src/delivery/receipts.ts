@@ -4,10 +4,10 @@
  * EXPO_RECEIPT_DELAY_MS after their ticket, and are claimed like any other row.
  */
 import type { ClaimedDelivery, Outcome } from '../db/queries/deliveries.js';
-import { deleteExpoPushToken } from '../db/queries/push-destinations.js';
 import { retryDelayMs } from './backoff.js';
 import { expoErrorCode, fetchExpoReceipts } from './expo.js';
-import { type DeliveryDeps, record, retryOrFail } from './outcomes.js';
+import { recordExpoError } from './expo-job.js';
+import { type DeliveryDeps, record } from './outcomes.js';
 
 /** A receipt not ready yet, or not fetched: ask again later, a bounded number of times. */
 function checkAgain(deps: DeliveryDeps, claim: ClaimedDelivery, error: string, retryAfterMs?: number): Outcome {
@@ -20,7 +20,7 @@ function checkAgain(deps: DeliveryDeps, claim: ClaimedDelivery, error: string, r
 }
 
 export async function checkExpoReceipts(deps: DeliveryDeps, claims: ClaimedDelivery[]): Promise<void> {
-  const { db, config } = deps;
+  const { config } = deps;
   const withTicket = claims.filter((claim) => claim.ticket_id !== null);
   const result = await fetchExpoReceipts(
     config,
@@ -41,17 +41,7 @@ export async function checkExpoReceipts(deps: DeliveryDeps, claims: ClaimedDeliv
     } else if (receipt.status === 'ok') {
       await record(deps, claim, { status: 'delivered' });
     } else {
-      const code = expoErrorCode(receipt);
-      if (code === 'DeviceNotRegistered') {
-        await deleteExpoPushToken(db, claim.destination);
-        await record(deps, claim, { status: 'gone', error: code });
-      } else if (code === 'MessageRateExceeded') {
-        // Expo dropped the message: send it again, as one more attempt.
-        await record(deps, claim, retryOrFail(config, claim, code));
-      } else {
-        deps.logger.warn({ deliveryId: claim.id, error: code }, 'expo push receipt error');
-        await record(deps, claim, { status: 'failed', error: code });
-      }
+      await recordExpoError(deps, claim, expoErrorCode(receipt), 'expo push receipt error');
     }
   }
 }
