@@ -1,15 +1,9 @@
-/**
- * The whole of Wren as four real processes (their `main.ts` entry points), as production
- * runs it: what is per process — tracing, Node's default metrics — can only be tested so.
- * Slower to start than `startSystem`; use it only for that.
- */
-import { createHash, randomBytes } from 'node:crypto';
 import { createTestDatabase } from './databases.js';
 import { freePort } from './free-port.js';
 import { testSigningKeys } from './keys.js';
 import { eventually, type ServiceProcess, spawnService } from './process.js';
-import { vapidEnv } from './push/index.js';
 import type { WrenProcess } from './system.js';
+import { systemWiring } from './wiring.js';
 
 type Env = Record<string, string>;
 
@@ -34,9 +28,12 @@ export async function startSystemAsProcesses(options: { env?: Env } = {}): Promi
     'post-service': await freePort(),
     'notification-service': await freePort(),
   };
-  const postClientSecret = randomBytes(24).toString('base64url');
+  const wiring = systemWiring({
+    user: `127.0.0.1:${ports.user}`,
+    post: `127.0.0.1:${ports.post}`,
+    notification: `127.0.0.1:${ports.notification}`,
+  });
   const common: Env = { LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn', GRPC_HOST: '127.0.0.1', ...options.env };
-  const userAddr = `127.0.0.1:${ports.user}`;
   const envs: [WrenProcess, Env][] = [
     [
       'user-service',
@@ -45,8 +42,7 @@ export async function startSystemAsProcesses(options: { env?: Env } = {}): Promi
         GRPC_PORT: String(ports.user),
         DATABASE_URL: await createTestDatabase('users'),
         JWT_PRIVATE_KEYS: JSON.stringify(await testSigningKeys()),
-        OUTBOX_SUBSCRIBERS: `post-service=127.0.0.1:${ports.post},notification-service=127.0.0.1:${ports.notification}`,
-        SERVICE_CLIENTS: `post-service:${createHash('sha256').update(postClientSecret).digest('hex')}`,
+        ...wiring.user,
       },
     ],
     [
@@ -55,9 +51,7 @@ export async function startSystemAsProcesses(options: { env?: Env } = {}): Promi
         ...common,
         GRPC_PORT: String(ports.post),
         DATABASE_URL: await createTestDatabase('posts'),
-        USER_SERVICE_ADDR: userAddr,
-        OUTBOX_SUBSCRIBERS: `notification-service=127.0.0.1:${ports.notification}`,
-        SERVICE_CLIENT_SECRET: postClientSecret,
+        ...wiring.post,
       },
     ],
     [
@@ -66,9 +60,7 @@ export async function startSystemAsProcesses(options: { env?: Env } = {}): Promi
         ...common,
         GRPC_PORT: String(ports.notification),
         DATABASE_URL: await createTestDatabase('notifications'),
-        USER_SERVICE_ADDR: userAddr,
-        ...vapidEnv(),
-        PUSH_ALLOW_PRIVATE_ENDPOINTS: 'true',
+        ...wiring.notification,
         PUSH_POLL_INTERVAL_MS: '50',
       },
     ],
@@ -78,9 +70,7 @@ export async function startSystemAsProcesses(options: { env?: Env } = {}): Promi
         ...common,
         HOST: '127.0.0.1',
         PORT: String(ports.gateway),
-        USER_SERVICE_ADDR: userAddr,
-        POST_SERVICE_ADDR: `127.0.0.1:${ports.post}`,
-        NOTIFICATION_SERVICE_ADDR: `127.0.0.1:${ports.notification}`,
+        ...wiring.gateway,
         RATE_LIMIT_MAX: '10000',
         RATE_LIMIT_AUTH_MAX: '1000',
       },

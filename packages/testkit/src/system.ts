@@ -1,9 +1,3 @@
-/**
- * Starts the whole of Wren in this process on free ports, against fresh databases: the
- * three services, then the gateway in front of them. The same config readers as in
- * production parse the environment each part gets.
- */
-import { createHash, randomBytes } from 'node:crypto';
 import { readGatewayConfig, startGateway } from '@wren/api-gateway';
 import { readNotificationServiceConfig, startNotificationService } from '@wren/notification-service';
 import { createClientPool, createLogger } from '@wren/platform';
@@ -12,8 +6,8 @@ import { HealthDefinition } from 'nice-grpc-server-health';
 import { createTestDatabase } from './databases.js';
 import { freePort } from './free-port.js';
 import { eventually, type ServiceProcess, spawnService } from './process.js';
-import { vapidEnv } from './push/index.js';
 import { startUserServiceForTest, testEnv } from './user-service.js';
+import { systemWiring } from './wiring.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -82,38 +76,36 @@ async function notificationServiceProcess(env: Env, address: string): Promise<Pr
 export async function startSystem(options: SystemOptions = {}): Promise<TestSystem> {
   const started: { stop(): Promise<void> }[] = [];
   try {
-    // Consumers' ports are chosen first: the producers' outbox relays deliver to them.
+    // Ports are chosen first: the producers' outbox relays deliver to the consumers.
+    const userPort = await freePort();
     const postPort = await freePort();
     const notificationPort = await freePort();
     // Fixed in advance: a notification-service process restarted by a test keeps its address.
     const notificationAdminPort = await freePort();
-    const postClientSecret = randomBytes(24).toString('base64url');
+    const wiring = systemWiring({
+      user: `127.0.0.1:${userPort}`,
+      post: `127.0.0.1:${postPort}`,
+      notification: `127.0.0.1:${notificationPort}`,
+    });
     const user = await startUserServiceForTest({
-      env: {
-        OUTBOX_SUBSCRIBERS: `post-service=127.0.0.1:${postPort},notification-service=127.0.0.1:${notificationPort}`,
-        SERVICE_CLIENTS: `post-service:${createHash('sha256').update(postClientSecret).digest('hex')}`,
-        ...options.env,
-        ...options.userServiceEnv,
-      },
+      env: { GRPC_PORT: String(userPort), ...wiring.user, ...options.env, ...options.userServiceEnv },
     });
     started.push(user.service);
-    const common = { ...testEnv, GRPC_HOST: '127.0.0.1', GRPC_PORT: '0', USER_SERVICE_ADDR: user.addr, ...options.env };
+    const common = { ...testEnv, GRPC_HOST: '127.0.0.1', ...options.env };
 
     const postConfig = readPostServiceConfig({
       ...common,
+      ...wiring.post,
       GRPC_PORT: String(postPort),
       DATABASE_URL: await createTestDatabase('posts'),
-      OUTBOX_SUBSCRIBERS: `notification-service=127.0.0.1:${notificationPort}`,
-      SERVICE_CLIENT_SECRET: postClientSecret,
     });
     const post = await startPostService(postConfig, createLogger('post-service', postConfig.logLevel));
     started.push(post);
 
     const notificationEnv: Env = {
       ...common,
+      ...wiring.notification,
       GRPC_PORT: String(notificationPort),
-      ...vapidEnv(),
-      PUSH_ALLOW_PRIVATE_ENDPOINTS: 'true',
       ADMIN_PORT: String(notificationAdminPort),
       ...options.notificationServiceEnv,
       DATABASE_URL: await createTestDatabase('notifications'),
@@ -139,9 +131,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
       PORT: '0',
       ADMIN_HOST: '127.0.0.1',
       ADMIN_PORT: '0',
-      USER_SERVICE_ADDR: user.addr,
-      POST_SERVICE_ADDR: `127.0.0.1:${post.port}`,
-      NOTIFICATION_SERVICE_ADDR: `127.0.0.1:${notificationPort}`,
+      ...wiring.gateway,
       ...options.env,
       ...options.gatewayEnv,
     });
