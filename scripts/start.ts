@@ -33,6 +33,9 @@ const ports = {
   post: env.POST_SERVICE_PORT ?? '50052',
   notification: env.NOTIFICATION_SERVICE_PORT ?? '50053',
 };
+// The admin ports (/metrics, /healthz, /readyz): gateway, user-, post-, notification-service.
+const adminPortBase = Number(env.WREN_ADMIN_PORT_BASE ?? 9460);
+const adminPort = (offset: number) => String(adminPortBase + offset);
 
 /** One `npm start` per data directory; a lock left by a crashed run is taken over. */
 async function takeLock(): Promise<string> {
@@ -113,14 +116,17 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     say('stopping…');
-    const exited = children
-      .filter((child) => child.exitCode === null && child.signalCode === null)
-      .map((child) => new Promise((resolve) => child.once('exit', resolve)));
-    for (const child of children) child.kill('SIGTERM');
     const timer = setTimeout(() => {
       for (const child of children) child.kill('SIGKILL');
     }, 20_000);
-    await Promise.all(exited);
+    // In the reverse of the start order (gateway first, user-service last), so that no
+    // process loses a backend it still calls while draining, and none logs about it.
+    for (const child of [...children].reverse()) {
+      if (child.exitCode !== null || child.signalCode !== null) continue;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    }
     clearTimeout(timer);
     await postgres?.stop();
     await rm(lock, { force: true });
@@ -135,7 +141,7 @@ async function main(): Promise<void> {
     if (!serverUrl) {
       const port = Number(env.WREN_POSTGRES_PORT ?? 54329);
       say(`starting embedded PostgreSQL on 127.0.0.1:${port} (data in ${join(dataDir, 'postgres')})`);
-      postgres = await startEmbeddedPostgres({ dataDir: join(dataDir, 'postgres'), port });
+      postgres = await startEmbeddedPostgres({ dataDir: join(dataDir, 'postgres'), port, announce: say });
       serverUrl = postgres.adminUrl;
     }
 
@@ -149,6 +155,7 @@ async function main(): Promise<void> {
         database: 'wren_users',
         env: {
           GRPC_PORT: ports.user,
+          ADMIN_PORT: adminPort(1),
           JWT_PRIVATE_KEYS: keys,
           OUTBOX_SUBSCRIBERS: `post-service=${local(ports.post)},notification-service=${local(ports.notification)}`,
           SERVICE_CLIENTS: `post-service:${createHash('sha256').update(postSecret).digest('hex')}`,
@@ -159,6 +166,7 @@ async function main(): Promise<void> {
         database: 'wren_posts',
         env: {
           GRPC_PORT: ports.post,
+          ADMIN_PORT: adminPort(2),
           OUTBOX_SUBSCRIBERS: `notification-service=${local(ports.notification)}`,
           SERVICE_CLIENT_SECRET: postSecret,
         },
@@ -168,6 +176,7 @@ async function main(): Promise<void> {
         database: 'wren_notifications',
         env: {
           GRPC_PORT: ports.notification,
+          ADMIN_PORT: adminPort(3),
           VAPID_PUBLIC_KEY: vapid.publicKey,
           VAPID_PRIVATE_KEY: vapid.privateKey,
           VAPID_SUBJECT: env.VAPID_SUBJECT ?? 'mailto:admin@localhost',
@@ -177,6 +186,7 @@ async function main(): Promise<void> {
         name: 'api-gateway',
         env: {
           PORT: ports.gateway,
+          ADMIN_PORT: adminPort(0),
           POST_SERVICE_ADDR: local(ports.post),
           NOTIFICATION_SERVICE_ADDR: local(ports.notification),
         },

@@ -4,10 +4,10 @@
  * SIGKILL (leaving PostgreSQL running) does not stop the next start.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { eventually, freePort } from '@wren/testkit';
+import { eventually, freePort, freePortRange } from '@wren/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = resolve(import.meta.dirname, '..', '..');
@@ -43,9 +43,8 @@ describe('npm start', () => {
   let api: string;
 
   beforeAll(async () => {
+    // As mkdtemp makes it (0700): as root, npm start lets the postgres user in by itself.
     dataDir = await mkdtemp(join(tmpdir(), 'wren-start-'));
-    // mkdtemp makes it 0700; as root, PostgreSQL runs as the postgres user and must get in.
-    await chmod(dataDir, 0o755);
     const [gateway, user, post, notification, postgres] = await Promise.all([
       freePort(),
       freePort(),
@@ -60,6 +59,7 @@ describe('npm start', () => {
       POST_SERVICE_PORT: String(post),
       NOTIFICATION_SERVICE_PORT: String(notification),
       WREN_POSTGRES_PORT: String(postgres),
+      WREN_ADMIN_PORT_BASE: String(await freePortRange(4)),
     };
     api = `http://127.0.0.1:${gateway}/v1`;
   });

@@ -1,6 +1,7 @@
 /**
  * The start and stop order shared by every gRPC service: migrate, serve, and on stop report
- * NOT_SERVING → drain calls in flight → release clients → close the pool.
+ * NOT_SERVING → drain calls in flight → release clients → close the pool. While serving, the
+ * health status follows whether the database answers (see db/reachability-probe.ts).
  */
 import type { Kysely } from 'kysely';
 import type { Server } from 'nice-grpc';
@@ -8,6 +9,7 @@ import type { Registry } from 'prom-client';
 import type { EnvReader } from './config.js';
 import { type Migrations, migrateToLatest } from './db/migrate.js';
 import type { Database } from './db/pool.js';
+import { startReachabilityProbe } from './db/reachability-probe.js';
 import type { AuthPolicy } from './grpc/auth-middleware.js';
 import type { WrenCallContextExt } from './grpc/call-context.js';
 import { createGrpcServer } from './grpc/server.js';
@@ -18,7 +20,7 @@ import { startAdminServer } from './telemetry/admin-server.js';
 export interface BaseServiceConfig {
   grpcHost: string;
   grpcPort: number;
-  /** The admin HTTP port: /metrics and /healthz. */
+  /** The admin HTTP port: /metrics, /healthz and /readyz. */
   adminHost: string;
   adminPort: number;
   databaseUrl: string;
@@ -75,7 +77,7 @@ export interface GrpcServiceOptions<Schema> {
 
 export interface RunningService {
   readonly port: number;
-  /** The admin HTTP port (/metrics, /healthz). */
+  /** The admin HTTP port (/metrics, /healthz, /readyz). */
   readonly adminPort: number;
   stop(): Promise<void>;
 }
@@ -96,6 +98,14 @@ export async function startGrpcService<Schema>(options: GrpcServiceOptions<Schem
     await grpc.shutdown(0);
     throw error;
   });
+  const probe = startReachabilityProbe({
+    pool: database.pool,
+    logger,
+    onChange(reachable) {
+      grpc.health.setStatus(reachable ? 'healthy' : 'unhealthy');
+      admin.setReady(reachable);
+    },
+  });
   const background = (options.background?.() ?? []).filter((task): task is Stoppable => task !== undefined);
 
   let stopping: Promise<void> | undefined;
@@ -105,6 +115,8 @@ export async function startGrpcService<Schema>(options: GrpcServiceOptions<Schem
     stop() {
       stopping ??= (async () => {
         admin.draining();
+        // First, so that it cannot report SERVING again during the drain.
+        await probe.stop();
         await options.beforeDrain?.();
         await grpc.shutdown(config.shutdownGraceMs);
         for (const task of background.reverse()) await task.stop();

@@ -3,8 +3,10 @@ import {
   createClientPool,
   createDatabase,
   createMetricsRegistry,
+  createRemoteRevokedSessions,
   type Database,
   type Logger,
+  type RevokedSessions,
 } from '@wren/platform';
 import type { Registry } from 'prom-client';
 import type { NotificationServiceConfig } from './config.js';
@@ -19,6 +21,8 @@ export interface NotificationServiceContext {
   clients: ClientPool;
   /** This service's metrics, served on the admin port. */
   registry: Registry;
+  /** Ended sessions: their tokens are refused, and their open streams ended. */
+  revokedSessions: RevokedSessions;
 }
 
 export function createNotificationServiceContext(
@@ -26,6 +30,7 @@ export function createNotificationServiceContext(
   logger: Logger,
 ): NotificationServiceContext {
   const registry = createMetricsRegistry('notification-service');
+  const clients = createClientPool({ defaultDeadlineMs: config.grpcDeadlineMs, registry });
   return {
     config,
     registry,
@@ -34,8 +39,10 @@ export function createNotificationServiceContext(
       url: config.databaseUrl,
       max: config.databasePoolMax,
       applicationName: 'notification-service',
+      logger,
       registry,
     }),
-    clients: createClientPool({ defaultDeadlineMs: config.grpcDeadlineMs, registry }),
+    clients,
+    revokedSessions: createRemoteRevokedSessions(clients, config.userServiceAddr, logger),
   };
 }

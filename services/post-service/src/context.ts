@@ -31,6 +31,7 @@ export function createPostServiceContext(config: PostServiceConfig, logger: Logg
     url: config.databaseUrl,
     max: config.databasePoolMax,
     applicationName: 'post-service',
+    logger,
     registry,
   });
   return {

@@ -21,6 +21,7 @@ export async function createUserServiceContext(config: UserServiceConfig, logger
     url: config.databaseUrl,
     max: config.databasePoolMax,
     applicationName: 'user-service',
+    logger,
     registry,
   });
   return { config, logger, database, tokens, registry };

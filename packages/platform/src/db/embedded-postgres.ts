@@ -10,6 +10,7 @@ import { chown, mkdir, readFile } from 'node:fs/promises';
 import { arch, platform, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { isProcessAlive } from '../process-alive.js';
+import { letServerReach } from './server-reach.js';
 
 export interface EmbeddedPostgresOptions {
   /** The cluster lives in `<dataDir>/pgdata`. */
@@ -18,6 +19,8 @@ export interface EmbeddedPostgresOptions {
   /** Trades durability for speed (fsync off): for throw-away test clusters only. */
   ephemeral?: boolean;
   log?: (line: string) => void;
+  /** Told of changes made outside the data directory (permissions), which the user should know of. */
+  announce?: (line: string) => void;
 }
 
 export interface EmbeddedPostgres {
@@ -101,8 +104,10 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const pgdata = join(options.dataDir, 'pgdata');
   await mkdir(pgdata, { recursive: true, mode: 0o700 });
   if (ids) {
-    await chown(options.dataDir, ids.uid, ids.gid);
+    // Only the cluster itself belongs to the server's user; the folders above stay the
+    // invoking user's, who need only let that user pass through them.
     await chown(pgdata, ids.uid, ids.gid);
+    await letServerReach(pgdata, ids, options.announce ?? log);
   }
 
   if (!existsSync(join(pgdata, 'PG_VERSION'))) {
@@ -126,7 +131,10 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const child: ChildProcess = spawn(
     binaries.postgres,
     ['-D', pgdata, '-p', String(options.port), ...settings.flatMap((s) => ['-c', s])],
-    { ...ids, stdio: ['ignore', 'ignore', 'pipe'] },
+    // Own process group: a Ctrl-C in the terminal reaches the launcher only, which stops
+    // the services first and this server last; the 'exit' hook below stops it if the
+    // launcher ends without doing so.
+    { ...ids, stdio: ['ignore', 'ignore', 'pipe'], detached: true },
   );
   const killOnExit = () => child.kill('SIGINT');
   process.once('exit', killOnExit);

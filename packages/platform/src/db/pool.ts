@@ -1,6 +1,7 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Registry } from 'prom-client';
+import { createLogger, type Logger } from '../logger.js';
 import { observePool, traceQueries } from '../telemetry/db-instrumentation.js';
 import { prepareStatements } from './prepared-statements.js';
 
@@ -15,7 +16,16 @@ export interface PoolOptions {
   statementTimeoutMs?: number;
   /** The service's metrics registry: pool usage goes there. */
   registry?: Registry;
+  /** Where lost connections are reported; a logger named after `applicationName` if unset. */
+  logger?: Pick<Logger, 'warn'>;
 }
+
+/**
+ * How long a query waits for a connection (a new one, or a free one of a busy pool) before
+ * it fails. Short, so that while the database is away requests fail fast (UNAVAILABLE)
+ * instead of piling up until their deadlines.
+ */
+export const CONNECT_TIMEOUT_MS = 3000;
 
 export interface Database<Schema> {
   readonly db: Kysely<Schema>;
@@ -30,6 +40,22 @@ export function createDatabase<Schema>(options: PoolOptions): Database<Schema> {
     application_name: options.applicationName,
     statement_timeout: options.statementTimeoutMs ?? 10_000,
     idleTimeoutMillis: 30_000,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+  });
+  // An idle connection that the server drops (a restart, pg_terminate_backend) is emitted
+  // here; unhandled, that 'error' event would end the process. pg-pool has already
+  // discarded the client, and the next query opens a new connection.
+  const logger = options.logger ?? createLogger(options.applicationName);
+  pool.on('error', (error) => {
+    logger.warn({ err: error }, 'database connection lost; it will be replaced');
+  });
+  // A connection checked out (a transaction between two statements) has no pool listener:
+  // its loss would be an unhandled 'error' too. The statement that follows fails, and the
+  // pool discards the broken connection when it is released.
+  pool.on('connect', (client) => {
+    client.on('error', (error) => {
+      logger.warn({ err: error }, 'database connection lost while in use');
+    });
   });
   if (options.registry) observePool(options.registry, pool, options.max);
   prepareStatements(pool);

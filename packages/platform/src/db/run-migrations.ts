@@ -21,7 +21,12 @@ export function runMigrations(service: string, migrations: Migrations): void {
       process.exit(1);
     }
     const logger = createLogger(`${service}-migrate`, config.logLevel);
-    const database = createDatabase({ url: config.databaseUrl, max: 1, applicationName: `${service}-migrate` });
+    const database = createDatabase({
+      url: config.databaseUrl,
+      max: 1,
+      applicationName: `${service}-migrate`,
+      logger,
+    });
     try {
       await migrateToLatest(database.db as Kysely<unknown>, migrations, logger);
       logger.info('database is at the latest migration');

@@ -1,11 +1,13 @@
 /**
  * The outermost server middleware: gives each call a request id and a child logger, logs
  * failures, and turns anything that is not a deliberate gRPC status into INTERNAL so that
- * no internals leak to callers.
+ * no internals leak to callers — except a database that cannot be reached, which is
+ * UNAVAILABLE: an outage the caller may retry (the gateway answers 503), not a bug.
  */
 import { randomUUID } from 'node:crypto';
 import { isAbortError } from 'abort-controller-x';
 import { ServerError, type ServerMiddleware, Status } from 'nice-grpc-common';
+import { isConnectionError } from '../db/connection-errors.js';
 import type { Logger } from '../logger.js';
 
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -30,6 +32,10 @@ export function observeMiddleware(logger: Logger): ServerMiddleware<{ requestId:
       if (isAbortError(error)) {
         log.debug({ ms }, 'rpc cancelled');
         throw error;
+      }
+      if (isConnectionError(error)) {
+        log.warn({ ms, err: error }, 'rpc failed: database unavailable');
+        throw new ServerError(Status.UNAVAILABLE, 'the database is unavailable; try again shortly');
       }
       log.error({ ms, err: error }, 'rpc crashed');
       throw new ServerError(Status.INTERNAL, 'internal error');

@@ -9,6 +9,7 @@ import { SpanKind } from '@opentelemetry/api';
 import { Event } from '@wren/contracts/events/v1/events.js';
 import type pg from 'pg';
 import type { Registry } from 'prom-client';
+import { isConnectionError } from '../db/connection-errors.js';
 import type { Logger } from '../logger.js';
 import { inSpanContinuing } from '../telemetry/trace-context.js';
 import { type OutboxMetrics, outboxMetrics } from './metrics.js';
@@ -37,6 +38,8 @@ export interface OutboxRelayOptions {
 export interface OutboxRelay {
   stop(): Promise<void>;
 }
+
+const DATABASE_RETRY_MAX_MS = 2000;
 
 /** A stable 32-bit key for the subscriber's advisory lock. */
 function lockKey(name: string): number {
@@ -106,7 +109,11 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     session ??= (async () => {
       const client = await pool.connect();
       client.on('notification', wakeAll);
+      let lost = false;
       client.on('error', (error) => {
+        // A dying connection may report more than one error; it is released once.
+        if (lost) return;
+        lost = true;
         log.warn({ err: error }, 'outbox relay lost its connection; reconnecting');
         if (sessionClient === client) {
           session = undefined;
@@ -140,19 +147,23 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
 
   const runSubscriber = async (subscriber: OutboxSubscriber) => {
     let failures = 0;
-    let leader = false;
+    // The session whose advisory lock makes this loop the leader. The lock ends with that
+    // session: after a reconnect (the server restarted, the connection was terminated) it
+    // must be taken again on the new one before delivering, or two replicas could deliver.
+    let leaderOf: pg.PoolClient | undefined;
     while (!stopping.signal.aborted) {
       try {
         const client = await connect();
-        if (!leader) {
+        if (leaderOf !== client) {
+          leaderOf = undefined;
           await pool.query('INSERT INTO outbox_cursors (subscriber) VALUES ($1) ON CONFLICT DO NOTHING', [
             subscriber.name,
           ]);
           const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [
             lockKey(subscriber.name),
           ]);
-          leader = rows[0]?.locked ?? false;
-          if (!leader) {
+          if (rows[0]?.locked) leaderOf = client;
+          else {
             await pause(pollIntervalMs * 5, false);
             continue;
           }
@@ -163,10 +174,12 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
         if (delivered < batchSize) await pause(pollIntervalMs, true);
       } catch (error) {
         if (stopping.signal.aborted) break;
-        if (!sessionClient) leader = false;
         failures += 1;
         // Exponential backoff with full jitter: a subscriber that is down is not hammered.
-        const backoff = Math.min(maxBackoffMs, 100 * 2 ** Math.min(failures, 16)) * (0.5 + Math.random() / 2);
+        // Our own database being away is capped lower: trying to connect costs it nothing,
+        // and delivery should resume within moments of its return.
+        const cap = isConnectionError(error) ? Math.min(maxBackoffMs, DATABASE_RETRY_MAX_MS) : maxBackoffMs;
+        const backoff = Math.min(cap, 100 * 2 ** Math.min(failures, 16)) * (0.5 + Math.random() / 2);
         log.warn(
           { subscriber: subscriber.name, err: error, attempt: failures, retryInMs: Math.round(backoff) },
           'outbox delivery failed; will retry',

@@ -1,7 +1,10 @@
 /**
  * The small HTTP server beside each process's real port: `GET /metrics` for Prometheus and
- * `GET /healthz` for container healthchecks (200 while serving, 503 once draining). Kept
- * off the public port so that metrics never reach the internet through the gateway.
+ * `GET /healthz` for container healthchecks (200 while serving, 503 once draining), and
+ * `GET /readyz`: 200 only while the process can do its work (not draining, its database
+ * reachable). Liveness and readiness differ on purpose: a database outage must take the
+ * process out of traffic, not get it restarted. Kept off the public port so that metrics
+ * never reach the internet through the gateway.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -10,8 +13,10 @@ import type { Logger } from '../logger.js';
 
 export interface AdminServer {
   readonly port: number;
-  /** From now on /healthz answers 503. */
+  /** From now on /healthz and /readyz answer 503. */
   draining(): void;
+  /** Whether what the process depends on is there; /readyz answers 503 while it is not. */
+  setReady(ready: boolean): void;
   close(): Promise<void>;
 }
 
@@ -22,6 +27,7 @@ export async function startAdminServer(options: {
   logger: Logger;
 }): Promise<AdminServer> {
   let serving = true;
+  let ready = true;
   const server = createServer((request, response) => {
     const path = (request.url ?? '/').split('?')[0];
     if (request.method !== 'GET' && request.method !== 'HEAD') {
@@ -38,6 +44,11 @@ export async function startAdminServer(options: {
       response
         .writeHead(serving ? 200 : 503, { 'content-type': 'application/json' })
         .end(JSON.stringify({ status: serving ? 'serving' : 'draining' }));
+    } else if (path === '/readyz') {
+      const status = !serving ? 'draining' : ready ? 'ready' : 'not ready';
+      response
+        .writeHead(status === 'ready' ? 200 : 503, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ status }));
     } else {
       response.writeHead(404).end();
     }
@@ -49,11 +60,14 @@ export async function startAdminServer(options: {
     server.listen(options.port, options.host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  options.logger.info({ port }, 'serving /metrics and /healthz');
+  options.logger.info({ port }, 'serving /metrics, /healthz and /readyz');
   return {
     port,
     draining() {
       serving = false;
+    },
+    setReady(value) {
+      ready = value;
     },
     close() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));

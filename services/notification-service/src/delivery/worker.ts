@@ -6,13 +6,16 @@
  * recorded (each has a timeout, so this ends).
  */
 import { SpanKind } from '@opentelemetry/api';
-import { inSpanContinuing } from '@wren/platform';
+import { inSpanContinuing, isConnectionError } from '@wren/platform';
 import { type ClaimedDelivery, claimDue } from '../db/queries/deliveries.js';
 import { MAX_MESSAGES_PER_REQUEST, MAX_RECEIPT_IDS_PER_REQUEST } from './expo.js';
 import { deliverExpoBatch } from './expo-job.js';
 import type { DeliveryDeps } from './outcomes.js';
 import { checkExpoReceipts } from './receipts.js';
 import { deliverWebPush } from './web-push-job.js';
+
+/** The longest wait between claims while they fail (the database is away), unless polls are rarer. */
+const CLAIM_RETRY_MAX_MS = 2000;
 
 export interface DeliveryWorker {
   stop(): Promise<void>;
@@ -35,6 +38,7 @@ export function startDeliveryWorker(deps: DeliveryDeps): DeliveryWorker {
   let running = concurrency > 0;
   let timer: NodeJS.Timeout | undefined;
   let ticking: Promise<void> | undefined;
+  let failures = 0;
 
   const room = () => concurrency - inFlight.size;
 
@@ -42,7 +46,10 @@ export function startDeliveryWorker(deps: DeliveryDeps): DeliveryWorker {
     // A job that throws (the database went away) leaves its rows claimed: their lease runs
     // out and they are tried again, which is the crash path, not a loss.
     const promise = job()
-      .catch((error: unknown) => logger.error({ err: error }, 'push delivery job failed'))
+      .catch((error: unknown) => {
+        if (isConnectionError(error)) logger.warn({ err: error }, 'push delivery job failed: database unavailable');
+        else logger.error({ err: error }, 'push delivery job failed');
+      })
       .finally(() => {
         inFlight.delete(promise);
         wake();
@@ -76,13 +83,25 @@ export function startDeliveryWorker(deps: DeliveryDeps): DeliveryWorker {
     clearTimeout(timer);
     timer = setTimeout(() => {
       ticking = claimSome()
-        .catch((error: unknown) => {
-          logger.error({ err: error }, 'claiming push deliveries failed');
-          return false;
-        })
         .then((more) => {
+          failures = 0;
+          return more && room() > 0 ? 0 : pollIntervalMs;
+        })
+        .catch((error: unknown) => {
+          failures += 1;
+          // The database away is an outage to wait out (quietly, backing off), not a bug.
+          const backoff = Math.min(CLAIM_RETRY_MAX_MS, pollIntervalMs * 2 ** Math.min(failures, 8));
+          const delay = Math.max(pollIntervalMs, backoff);
+          if (isConnectionError(error)) {
+            logger.warn({ err: error, retryInMs: delay }, 'claiming push deliveries failed: database unavailable');
+          } else {
+            logger.error({ err: error, retryInMs: delay }, 'claiming push deliveries failed');
+          }
+          return delay;
+        })
+        .then((delay) => {
           ticking = undefined;
-          schedule(more && room() > 0 ? 0 : pollIntervalMs);
+          schedule(delay);
         });
     }, delayMs);
   }
