@@ -14,6 +14,11 @@ export interface RateLimitConfig {
   /** Login and register attempts per window, per IP. */
   authMax: number;
   windowMs: number;
+  /**
+   * Where replicas share their counts (`redis://…`); unset, each process counts in its own
+   * memory, which is right for a single gateway.
+   */
+  redisUrl: string | undefined;
 }
 
 export interface GatewayConfig {
@@ -37,6 +42,11 @@ export interface GatewayConfig {
   /** Base URL shown in the OpenAPI document's `servers`. */
   publicUrl: string | undefined;
   shutdownGraceMs: number;
+  /**
+   * Open notification streams (SSE) one user may hold at once, counted by this process: with
+   * N gateway replicas a user may hold up to N × this many.
+   */
+  streamsPerUserMax: number;
 }
 
 export function readGatewayConfig(env: Record<string, string | undefined> = process.env): GatewayConfig {
@@ -56,11 +66,13 @@ export function readGatewayConfig(env: Record<string, string | undefined> = proc
         globalMax: reader.int('RATE_LIMIT_MAX', { default: 600, min: 1 }),
         authMax: reader.int('RATE_LIMIT_AUTH_MAX', { default: 10, min: 1 }),
         windowMs: reader.int('RATE_LIMIT_WINDOW_MS', { default: 60_000, min: 1000 }),
+        redisUrl: reader.optionalUrl('RATE_LIMIT_REDIS_URL', { protocols: ['redis', 'rediss'] }),
       },
       bodyLimitBytes: reader.int('BODY_LIMIT_BYTES', { default: 64 * 1024, min: 1024 }),
       trustProxy: reader.bool('TRUST_PROXY', { default: false }),
       publicUrl: reader.optionalUrl('PUBLIC_URL', { protocols: ['http', 'https'] }),
       shutdownGraceMs: reader.int('SHUTDOWN_GRACE_MS', { default: 10_000, min: 0 }),
+      streamsPerUserMax: reader.int('STREAMS_PER_USER_MAX', { default: 5, min: 1 }),
     }),
     env,
   );

@@ -20,11 +20,16 @@ export const PROBLEM_KINDS = {
   unauthenticated: { status: 401, title: 'Authentication is required' },
   forbidden: { status: 403, title: 'Not allowed' },
   'not-found': { status: 404, title: 'Not found' },
+  'request-timeout': { status: 408, title: 'The request took too long to arrive' },
   conflict: { status: 409, title: 'Conflict' },
   'unprocessable-content': { status: 422, title: 'The request cannot be processed as sent' },
   'payload-too-large': { status: 413, title: 'The request body is too large' },
+  'uri-too-long': { status: 414, title: 'The URL is too long' },
   'unsupported-media-type': { status: 415, title: 'Unsupported media type' },
   'rate-limited': { status: 429, title: 'Too many requests' },
+  'headers-too-large': { status: 431, title: 'The request headers are too large' },
+  // nginx's code: never seen by the client (it left), but logged and counted as its doing.
+  'client-closed-request': { status: 499, title: 'The client closed the request' },
   internal: { status: 500, title: 'Internal error' },
   'service-unavailable': { status: 503, title: 'Service unavailable' },
   'not-ready': { status: 503, title: 'Not ready' },
@@ -219,11 +224,33 @@ const FASTIFY_STATUS_TO_PROBLEM: Readonly<Record<number, ProblemKind>> = {
   401: 'unauthenticated',
   403: 'forbidden',
   404: 'not-found',
+  408: 'request-timeout',
   413: 'payload-too-large',
+  414: 'uri-too-long',
   415: 'unsupported-media-type',
   429: 'rate-limited',
+  431: 'headers-too-large',
   503: 'service-unavailable',
 };
+
+/**
+ * What the gateway says about Fastify's own refusals. Their messages quote the input (the
+ * path, the Content-Type, a piece of the body), so none is passed on: known codes get a
+ * sentence of ours, the others their kind's title.
+ */
+const FASTIFY_DETAILS: Readonly<Record<string, string>> = {
+  FST_ERR_BAD_URL: 'The path is not valid percent-encoded UTF-8.',
+  FST_ERR_MAX_PARAM_LENGTH: 'A segment of the path is too long.',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'Send the body as application/json.',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'The body is empty.',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'The body is larger than this gateway accepts.',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'Content-Length does not match the body.',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'The body is not valid JSON.',
+};
+// Fastify's JSON parser throws the SyntaxError of JSON.parse (with a 400), which quotes the body.
+const detailOfFastifyError = (error: Partial<FastifyError> & Error, kind: ProblemKind): string =>
+  (error.code ? FASTIFY_DETAILS[error.code] : undefined) ??
+  (error.name === 'SyntaxError' ? 'The body is not valid JSON.' : PROBLEM_KINDS[kind].title);
 
 function resolve(error: unknown, options: ProblemOptions): ResolvedProblem {
   if (error instanceof ProblemError) return { kind: error.kind, detail: error.detail, ownDetail: true, ...error.extra };
@@ -239,9 +266,25 @@ function resolve(error: unknown, options: ProblemOptions): ResolvedProblem {
   }
   const status = fastifyError?.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {
-    return { kind: FASTIFY_STATUS_TO_PROBLEM[status] ?? 'malformed-request', detail: fastifyError?.message ?? '' };
+    const kind = FASTIFY_STATUS_TO_PROBLEM[status] ?? 'malformed-request';
+    return { kind, detail: detailOfFastifyError(fastifyError as Partial<FastifyError> & Error, kind) };
   }
   return { kind: 'internal', detail: '' };
+}
+
+// RFC 3986 pchar, `/` and `%`: what a path may hold as sent, with nothing to escape.
+const UNSAFE_IN_PATH = /[^A-Za-z0-9\-._~!$&'()*+,;=:@/%]/g;
+
+/**
+ * The path of a request, safe to show back: anything a well-formed URL would have
+ * percent-encoded is (the HTTP parser lets a few such characters through, and a raw `<` or
+ * `"` echoed into an answer is one step from being rendered somewhere).
+ */
+export function safePath(url: string): string {
+  const path = url.split('?')[0] ?? url;
+  return path.replace(UNSAFE_IN_PATH, (c) =>
+    [...Buffer.from(c)].map((byte) => `%${byte.toString(16).toUpperCase().padStart(2, '0')}`).join(''),
+  );
 }
 
 function render(resolved: ResolvedProblem, request: FastifyRequest): Problem {
@@ -252,7 +295,7 @@ function render(resolved: ResolvedProblem, request: FastifyRequest): Problem {
     status,
     // 5xx say nothing about the cause: the log has it, under the same request id.
     detail: status >= 500 && !resolved.ownDetail ? (GENERIC_DETAIL[resolved.kind] ?? INTERNAL_DETAIL) : resolved.detail,
-    instance: request.url.split('?')[0] ?? request.url,
+    instance: safePath(request.url),
     requestId: request.id,
   };
   const traceId = traceIdOf(request);
@@ -299,7 +342,7 @@ export function installProblemHandlers(app: FastifyInstance): void {
   app.setNotFoundHandler((request, reply) =>
     sendProblem(
       reply,
-      problemFor(new ProblemError('not-found', `No route ${request.method} ${request.url.split('?')[0]}`), request),
+      problemFor(new ProblemError('not-found', `No route ${request.method} ${safePath(request.url)}`), request),
     ),
   );
 }

@@ -9,7 +9,9 @@ import {
   createLogger,
   createMetricsRegistry,
   createRemoteJwksVerifier,
+  createRemoteRevokedSessions,
   type Logger,
+  type Stoppable,
   startAdminServer,
 } from '@wren/platform';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
@@ -18,6 +20,7 @@ import { installAuth } from './auth.js';
 import { createGatewayClients, type GatewayClients } from './clients.js';
 import type { GatewayConfig } from './config.js';
 import { installProblemHandlers } from './errors.js';
+import { answerClientError, answerFrameworkError } from './framework-errors.js';
 import { registerOpenApi } from './openapi.js';
 import { registerRateLimits } from './rate-limit.js';
 import { echoRequestId, requestIdFor } from './request-id.js';
@@ -35,6 +38,7 @@ import { timelinesRoutes } from './routes/timelines.js';
 import { usersRoutes } from './routes/users.js';
 import { ProblemSchema } from './schemas/problem.js';
 import { registerCors, registerSecurityHeaders } from './security.js';
+import { refuseUnstorableText } from './storable-input.js';
 import { installTelemetry } from './telemetry.js';
 import { configureRequestParsing } from './validation.js';
 
@@ -64,9 +68,14 @@ export async function buildApp(config: GatewayConfig, deps: GatewayDeps): Promis
     // While draining, a request on a kept-alive connection is still served (with
     // `Connection: close`) rather than answered with Fastify's plain-JSON 503.
     return503OnClosing: false,
+    // What the router and Node's HTTP parser refuse is problem+json too.
+    frameworkErrors: answerFrameworkError,
+    clientErrorHandler: answerClientError,
   }).withTypeProvider<TypeBoxTypeProvider>();
   // JSON bodies only; closed schemas, validated without stripping.
   configureRequestParsing(app);
+  // Text PostgreSQL cannot store is refused for every route, before validation.
+  refuseUnstorableText(app);
 
   // 0. Telemetry first: the span and the timing cover every later hook.
   installTelemetry(app, deps.registry);
@@ -83,7 +92,7 @@ export async function buildApp(config: GatewayConfig, deps: GatewayDeps): Promis
   installAuth(app, deps.verifier);
   // 4. Rate limits. The limiter hooks each route, so it runs after all of the above;
   //    the auth hook that refuses (preParsing) runs after the limiter has counted.
-  await registerRateLimits(app, config.rateLimit);
+  await registerRateLimits(app, config.rateLimit, deps);
   // 5. The OpenAPI generator, which collects the routes registered after it.
   await registerOpenApi(app, config);
   // 6. Routes, and the schemas they share.
@@ -138,9 +147,14 @@ export async function startGateway(config: GatewayConfig, options: { logger?: Lo
   const pool = createClientPool({ defaultDeadlineMs: config.grpcDeadlineMs, registry });
   let app: FastifyInstance;
   let admin: Awaited<ReturnType<typeof startAdminServer>>;
+  // Ended sessions, so that their still-unexpired access tokens are refused here too.
+  const revoked = createRemoteRevokedSessions(pool, config.userServiceAddr, logger);
+  let polling: Stoppable | undefined;
   try {
     const clients = createGatewayClients(pool, config);
-    const verifier = createRemoteJwksVerifier(pool, config.userServiceAddr, config.tokens);
+    const verifier = createRemoteJwksVerifier(pool, config.userServiceAddr, config.tokens, revoked);
+    // Before listening: the first poll learns the revocations made before this gateway started.
+    polling = revoked.start();
     app = await buildApp(config, { clients, verifier, logger, registry });
     await app.listen({ host: config.host, port: config.port });
     admin = await startAdminServer({ host: config.adminHost, port: config.adminPort, registry, logger }).catch(
@@ -150,6 +164,7 @@ export async function startGateway(config: GatewayConfig, options: { logger?: Lo
       },
     );
   } catch (error) {
+    await polling?.stop();
     pool.close();
     throw error;
   }
@@ -170,6 +185,7 @@ export async function startGateway(config: GatewayConfig, options: { logger?: Lo
       await closed;
     }
     clearTimeout(timer);
+    await polling?.stop();
     pool.close();
     await admin.close();
     logger.info('stopped');

@@ -3,9 +3,9 @@
  * only. Schemas are closed and nothing is stripped: an unknown field is a 400 that names it,
  * not silently dropped (no mass assignment, and typos surface). Bodies keep their JSON
  * types; only the query string and path, which are text by nature, are coerced
- * (`?limit=20` → 20).
+ * (`?limit=20` → 20). No number that is not finite passes, whatever the schema says.
  */
-import { Ajv, type Options } from 'ajv';
+import { Ajv, type Options, type ValidateFunction } from 'ajv';
 import addFormatsPlugin from 'ajv-formats';
 import type { FastifyInstance, FastifySchemaCompiler } from 'fastify';
 
@@ -25,7 +25,50 @@ const COMMON: Options = {
 export function createValidatorCompiler(): FastifySchemaCompiler<unknown> {
   const forBodies = addFormats(new Ajv({ ...COMMON, coerceTypes: false }));
   const forText = addFormats(new Ajv({ ...COMMON, coerceTypes: true }));
-  return ({ schema, httpPart }) => (httpPart === 'body' ? forBodies : forText).compile(schema as object);
+  return ({ schema, httpPart }) =>
+    finiteNumbersOnly((httpPart === 'body' ? forBodies : forText).compile(schema as object));
+}
+
+/** A JSON Pointer, as ajv writes `instancePath`, so that every check names fields alike. */
+export const jsonPointer = (path: readonly (string | number)[]): string =>
+  path.map((segment) => `/${String(segment).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
+
+function nonFiniteNumbers(value: unknown, path: (string | number)[] = []): (string | number)[][] {
+  if (typeof value === 'number') return Number.isFinite(value) ? [] : [path];
+  if (value === null || typeof value !== 'object') return [];
+  return Object.entries(value).flatMap(([key, item]) =>
+    nonFiniteNumbers(item, [...path, Array.isArray(value) ? Number(key) : key]),
+  );
+}
+
+type Validator = ((data: unknown) => boolean) & { errors?: ValidateFunction['errors'] };
+
+/**
+ * ajv's type coercion turns `?limit=Infinity` (and `1e400`) into Infinity and then skips the
+ * integer, minimum and maximum checks on it, which passes Infinity on to the services
+ * (a 500 when it is encoded as int32). JSON's `1e400` parses to Infinity too, which a plain
+ * `number` schema accepts. So after ajv, any number that is not finite is refused here,
+ * under the same field name ajv would use.
+ */
+function finiteNumbersOnly(validate: ValidateFunction): Validator {
+  const checked: Validator = (data) => {
+    const valid = validate(data);
+    const reported = new Set((validate.errors ?? []).map((error) => error.instancePath));
+    const extra = nonFiniteNumbers(data)
+      .map(jsonPointer)
+      .filter((instancePath) => !reported.has(instancePath))
+      .map((instancePath) => ({
+        keyword: 'finite',
+        instancePath,
+        schemaPath: '#',
+        params: {},
+        message: 'must be a finite number',
+      }));
+    const errors = [...(valid ? [] : (validate.errors ?? [])), ...extra];
+    checked.errors = errors.length > 0 ? errors : null;
+    return errors.length === 0;
+  };
+  return checked;
 }
 
 export function configureRequestParsing(app: FastifyInstance): void {

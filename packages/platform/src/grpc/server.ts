@@ -14,6 +14,7 @@ import { tracingEnabled } from '../telemetry/tracing.js';
 import { type AuthPolicy, authMiddleware } from './auth-middleware.js';
 import type { WrenCallContextExt } from './call-context.js';
 import { observeMiddleware } from './observe-middleware.js';
+import { storableTextMiddleware } from './storable-text-middleware.js';
 
 export interface GrpcServerOptions {
   logger: Logger;
@@ -45,7 +46,9 @@ export function createGrpcServer(options: GrpcServerOptions): GrpcServer {
   const server = base
     .use(observeMiddleware(options.logger))
     .use(errorDetailsServerMiddleware)
-    .use(authMiddleware(options.auth));
+    .use(authMiddleware(options.auth))
+    // After auth (an anonymous caller learns nothing about the fields), before any handler.
+    .use(storableTextMiddleware());
   server.add(HealthDefinition, HealthServiceImpl(health));
 
   return {

@@ -8,12 +8,16 @@
  * as the stream is open), so a refusal (bad resume point, expired token, service down) is
  * still a problem+json with its status; after the 200, an error can only end the stream,
  * and the client reconnects with Last-Event-ID.
+ *
+ * Each user holds at most STREAMS_PER_USER_MAX streams on one gateway process; one more is a
+ * 429 until one of them closes.
  */
 import { PassThrough } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { StreamNotificationsResponse } from '@wren/contracts/notification/v1/notification_service.js';
 import type { FastifyBaseLogger } from 'fastify';
 import { callOptions } from '../clients.js';
+import { ProblemError } from '../errors.js';
 import { presentNotification } from '../present.js';
 import { problemResponses } from '../schemas/problem.js';
 import {
@@ -22,6 +26,7 @@ import {
   LAST_EVENT_ID_HEADER,
   StreamHeaders,
 } from '../schemas/stream.js';
+import { StreamSlots } from '../stream-slots.js';
 import type { RouteOptions } from './auth.js';
 
 // A stream has no natural end; the deadline only bounds a forgotten one. Clients reconnect.
@@ -59,7 +64,8 @@ async function pump(
   }
 }
 
-export const notificationStreamRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { clients }) => {
+export const notificationStreamRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { clients, config }) => {
+  const slots = new StreamSlots(config.streamsPerUserMax);
   // Open streams would hold the gateway's drain until the grace period ends: end them first.
   const open = new Set<AbortController>();
   app.addHook('preClose', async () => {
@@ -77,17 +83,29 @@ export const notificationStreamRoutes: FastifyPluginAsyncTypebox<RouteOptions> =
         description: [
           'For `EventSource` (or any SSE client). Send `Last-Event-ID` to resume after a',
           'disconnect without missing or repeating anything.',
+          `At most ${config.streamsPerUserMax} open streams per user on one gateway instance (STREAMS_PER_USER_MAX);`,
+          'one more is a 429 until one closes.',
         ].join(' '),
         headers: StreamHeaders,
         response: { 200: EventStreamResponse, ...problemResponses(401, 404) },
       },
     },
     async (request, reply) => {
+      // auth: 'required' has set the caller.
+      const release = slots.take(request.caller?.userId ?? '');
+      if (release === undefined) {
+        throw new ProblemError(
+          'rate-limited',
+          `You have ${config.streamsPerUserMax} notification streams open already; close one first.`,
+          { code: 'TOO_MANY_STREAMS' },
+        );
+      }
       const controller = new AbortController();
       open.add(controller);
       const cancel = () => {
         controller.abort();
         open.delete(controller);
+        release();
       };
       // 'close' fires when the client goes away, and also once a finished answer is sent.
       reply.raw.on('close', cancel);
@@ -102,7 +120,11 @@ export const notificationStreamRoutes: FastifyPluginAsyncTypebox<RouteOptions> =
       try {
         first = await events.next();
       } catch (error) {
+        // Cancelled before the stream opened: the client went away (or the gateway is
+        // stopping), and no one is left to answer. Not a failure (no 500, no error logged).
+        const clientGone = controller.signal.aborted;
         cancel();
+        if (clientGone) throw new ProblemError('client-closed-request', 'The client closed the connection.');
         throw error;
       }
       const body = new PassThrough();

@@ -11,7 +11,13 @@ export const Email = Type.String({ maxLength: 254, description: 'user-service ch
 export const Password = Type.String({ maxLength: 256 });
 export const DisplayName = Type.String({ maxLength: 50 });
 export const Bio = Type.String({ maxLength: 300 });
-export const AvatarUrl = Type.String({ maxLength: 2048, description: 'An https URL; an empty string clears it.' });
+export const AvatarUrl = Type.String({
+  maxLength: 2048,
+  description: [
+    'An https URL to a public host (no credentials, no `localhost`, no private, loopback or other',
+    'special-purpose address literal; host names are not resolved); an empty string clears it.',
+  ].join(' '),
+});
 export const Timestamp = Type.String({ format: 'date-time' });
 
 export const AccountSchema = Type.Object(

@@ -2,6 +2,7 @@
  * A real gateway (startGateway: real HTTP, real gRPC clients, real JWKS verification) in
  * front of the scripted user-, post- and notification-service.
  */
+import type { Logger } from '@wren/platform';
 import { readGatewayConfig, startGateway } from '../../src/index.js';
 import { type ScriptedNotificationService, startScriptedNotificationService } from './scripted-notification-service.js';
 import { type ScriptedPostService, startScriptedPostService } from './scripted-post-service.js';
@@ -16,7 +17,11 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
+/** `logger`: where the gateway logs go, for a test that reads them. */
+export async function startHarness(
+  env: Record<string, string> = {},
+  options: { logger?: Logger } = {},
+): Promise<Harness> {
   const user = await startScriptedUserService();
   const post = await startScriptedPostService();
   const notification = await startScriptedNotificationService();
@@ -34,6 +39,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
       RATE_LIMIT_AUTH_MAX: '1000',
       ...env,
     }),
+    options,
   );
   return {
     url: gateway.url,

@@ -3,11 +3,11 @@
  * 8292, VAPID); we send it ourselves, so that every attempt has a timeout, redirects are not
  * followed (they could lead past the SSRF guard) and local http peers work in tests.
  */
+import { publicHttpsUrlProblem } from '@wren/platform';
 import webPush from 'web-push';
 import type { PushConfig } from '../config.js';
 import type { StoredSubscription } from '../db/queries/push-destinations.js';
 import { parseRetryAfter } from './backoff.js';
-import { endpointProblem } from './endpoint-guard.js';
 import type { PushPayload } from './payload.js';
 
 export type SendResult =
@@ -29,7 +29,7 @@ export async function sendWebPush(
   config: PushConfig,
 ): Promise<SendResult> {
   // The host was checked at registration, but DNS may point it elsewhere since.
-  const problem = await endpointProblem(subscription.endpoint, config.allowPrivateEndpoints);
+  const problem = await publicHttpsUrlProblem(subscription.endpoint, { allowPrivate: config.allowPrivateEndpoints });
   if (problem) return { kind: 'failed', error: `endpoint ${problem}` };
   let details: ReturnType<typeof webPush.generateRequestDetails>;
   try {

@@ -1,7 +1,6 @@
 /** Checks of what clients register as push destinations, before anything is stored. */
 import type { WebPushSubscription } from '@wren/contracts/notification/v1/push_service.js';
-import { FieldErrors } from '@wren/platform';
-import { endpointProblem } from '../delivery/endpoint-guard.js';
+import { FieldErrors, publicHttpsUrlProblem } from '@wren/platform';
 import { isExpoPushToken } from '../delivery/expo.js';
 import { decodeBase64Url, isUncompressedP256Point } from '../delivery/vapid.js';
 
@@ -20,7 +19,7 @@ export async function checkedSubscription(
   if (endpoint === '') errors.add('subscription.endpoint', 'is required');
   else if (endpoint.length > MAX_ENDPOINT_LENGTH) errors.add('subscription.endpoint', 'is too long');
   else {
-    const problem = await endpointProblem(endpoint, allowPrivate);
+    const problem = await publicHttpsUrlProblem(endpoint, { allowPrivate });
     if (problem) errors.add('subscription.endpoint', problem);
   }
   // RFC 8291 §3.1-3.2: the browser's ECDH share and its 16-byte authentication secret.

@@ -3,7 +3,7 @@
  * check reports into a FieldErrors collector, so a form comes back with all its problems at
  * once, and every string is bounded here before it can reach SQL.
  */
-import { FieldErrors } from '@wren/platform';
+import { FieldErrors, httpsUrlProblem } from '@wren/platform';
 
 export const USERNAME_MAX = 30;
 export const EMAIL_MAX = 254;
@@ -129,24 +129,26 @@ function checkText(
   return text;
 }
 
+/**
+ * What the API promises: an https URL, to a public host. Clients' browsers load it, so a
+ * loopback or intranet address would point every viewer's browser into their own network.
+ * The platform's URL guard checks the text only: the server never fetches the avatar, so
+ * resolving the name here would add a DNS dependency to profile edits for nothing that a
+ * name's later change would not undo.
+ */
 function checkAvatarUrl(errors: FieldErrors, raw: string): string | undefined {
   const value = raw.trim();
   if (value === '') return '';
-  const bad = () => {
-    errors.add('avatar_url', `must be an absolute http or https URL of at most ${AVATAR_URL_MAX} characters`);
+  // The WHATWG parser repairs "https:example.com" and strips tabs; insist on the plain form.
+  if (value.length > AVATAR_URL_MAX || !/^https:\/\/[^\s]+$/i.test(value) || CONTROL_CHARS.test(value)) {
+    errors.add('avatar_url', `must be an absolute https URL of at most ${AVATAR_URL_MAX} characters`);
     return undefined;
-  };
-  // The WHATWG parser repairs "http:example.com" and strips tabs; insist on the plain form.
-  if (value.length > AVATAR_URL_MAX || !/^https?:\/\/[^\s]+$/i.test(value) || CONTROL_CHARS.test(value)) return bad();
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return bad();
   }
-  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.hostname === '') return bad();
-  // Credentials in a URL that everyone can read are never intended.
-  if (url.username !== '' || url.password !== '') return bad();
+  const problem = httpsUrlProblem(value);
+  if (problem !== undefined) {
+    errors.add('avatar_url', problem);
+    return undefined;
+  }
   return value;
 }
 
