@@ -24,6 +24,11 @@ export interface SystemOptions {
    * kill it with SIGKILL and start it again; `notificationProcess` then controls it.
    */
   notificationServiceAsProcess?: boolean;
+  /**
+   * user-service's events never reach post-service (notification-service still gets them),
+   * as if its event intake lagged for good: post-service knows users only by asking.
+   */
+  withholdUserEventsFromPostService?: boolean;
 }
 
 export type WrenProcess = 'api-gateway' | 'user-service' | 'post-service' | 'notification-service';
@@ -87,8 +92,11 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
       post: `127.0.0.1:${postPort}`,
       notification: `127.0.0.1:${notificationPort}`,
     });
+    const userWiring = options.withholdUserEventsFromPostService
+      ? { ...wiring.user, OUTBOX_SUBSCRIBERS: `notification-service=127.0.0.1:${notificationPort}` }
+      : wiring.user;
     const user = await startUserServiceForTest({
-      env: { GRPC_PORT: String(userPort), ...wiring.user, ...options.env, ...options.userServiceEnv },
+      env: { GRPC_PORT: String(userPort), ...userWiring, ...options.env, ...options.userServiceEnv },
     });
     started.push(user.service);
     const common = { ...testEnv, GRPC_HOST: '127.0.0.1', ...options.env };

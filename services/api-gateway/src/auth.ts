@@ -22,7 +22,7 @@ export interface RequestCaller {
 
 interface AuthFailure {
   detail: string;
-  code: 'INVALID_TOKEN' | 'TOKEN_EXPIRED';
+  code: 'INVALID_TOKEN' | 'TOKEN_EXPIRED' | 'SESSION_REVOKED';
 }
 
 declare module 'fastify' {
@@ -57,11 +57,18 @@ async function identify(verifier: AccessTokenVerifier, request: FastifyRequest):
     // Anything else (user-service unreachable while fetching keys) is not the caller's
     // fault and must not read as a bad token: it goes to the error handler as it is.
     if (!(error instanceof InvalidTokenError)) throw error;
-    request.authFailure =
-      error.reason === 'expired'
-        ? { detail: 'The access token has expired; get a new one with POST /v1/auth/refresh.', code: 'TOKEN_EXPIRED' }
-        : { detail: 'The access token is not valid.', code: 'INVALID_TOKEN' };
+    request.authFailure = failureOf(error);
   }
+}
+
+function failureOf(error: InvalidTokenError): AuthFailure {
+  if (error.reason === 'expired') {
+    return { detail: 'The access token has expired; get a new one with POST /v1/auth/refresh.', code: 'TOKEN_EXPIRED' };
+  }
+  if (error.reason === 'revoked') {
+    return { detail: 'The session of this access token has ended; sign in again.', code: 'SESSION_REVOKED' };
+  }
+  return { detail: 'The access token is not valid.', code: 'INVALID_TOKEN' };
 }
 
 function enforce(request: FastifyRequest): void {

@@ -157,6 +157,26 @@ describe('notification stream', () => {
     );
     await expectGrpcError(drain(svc.notifications.streamNotifications({})), Status.UNAUTHENTICATED);
   });
+
+  it('ends a stream once its session ends, before sending anything more on it', async () => {
+    const [ana, bob] = await Promise.all([registerUser(svc, 'ana'), registerUser(svc, 'bob')]);
+    const stream = openStream(svc, ana);
+    await stream.live();
+    await svc.auth.logout({}, as(ana));
+    // Once notification-service has learnt of the logout, its token is refused…
+    await vi.waitFor(
+      () =>
+        expectGrpcError(svc.notifications.getUnreadCount({}, as(ana)), Status.UNAUTHENTICATED, {
+          reason: 'SESSION_REVOKED',
+        }),
+      { timeout: 3000, interval: 50 },
+    );
+    // …and the stream it opened before gets no notification: it ends instead.
+    await deliver(svc, followed(bob.id, ana.id));
+    await stream.finished;
+    expect(stream.ids()).toEqual([]);
+    expect(stream.state.error).toMatchObject({ code: Status.UNAUTHENTICATED });
+  });
 });
 
 describe('notification stream on shutdown', () => {

@@ -13,6 +13,7 @@ import {
   type JWTPayload,
   jwtVerify,
 } from 'jose';
+import type { RevokedSessionSet } from './revoked-sessions.js';
 
 export const ACCESS_TOKEN_TYPE = 'at+jwt';
 /** Service credentials: what a service sends when it calls another on its own behalf. */
@@ -34,13 +35,18 @@ export interface AccessTokenVerifierOptions {
   refetchIntervalMs?: number;
   /** How many verified tokens to remember (0: none); see `verifiedCache`. */
   cacheSize?: number;
+  /**
+   * Sessions known to have ended: their tokens are refused though their signatures are
+   * good (see revoked-sessions.ts). Checked on every verification, cached or not.
+   */
+  revoked?: RevokedSessionSet;
   now?: () => number;
 }
 
 export class InvalidTokenError extends Error {
   constructor(
     message: string,
-    readonly reason: 'malformed' | 'expired' | 'invalid',
+    readonly reason: 'malformed' | 'expired' | 'invalid' | 'revoked',
   ) {
     super(message);
     this.name = 'InvalidTokenError';
@@ -150,6 +156,7 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
     async verify(token) {
       const payload = await check(token, ACCESS_TOKEN_TYPE, options.audience);
       if (typeof payload.sid !== 'string') throw new InvalidTokenError('token claims are malformed', 'invalid');
+      if (options.revoked?.has(payload.sid)) throw new InvalidTokenError('the session has ended', 'revoked');
       return { userId: payload.sub, sessionId: payload.sid, expiresAt: payload.exp * 1000 };
     },
     async verifyService(token) {

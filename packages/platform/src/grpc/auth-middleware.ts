@@ -50,6 +50,13 @@ export function authMiddleware(
   };
 }
 
+const TOKEN_REFUSAL_REASONS: Record<InvalidTokenError['reason'], string> = {
+  malformed: 'INVALID_TOKEN',
+  invalid: 'INVALID_TOKEN',
+  expired: 'TOKEN_EXPIRED',
+  revoked: 'SESSION_REVOKED',
+};
+
 async function verifyCaller(verifier: AccessTokenVerifier, token: string, forServices: boolean): Promise<Caller> {
   try {
     if (forServices && claimedTokenType(token) === SERVICE_TOKEN_TYPE) {
@@ -60,7 +67,7 @@ async function verifyCaller(verifier: AccessTokenVerifier, token: string, forSer
     return { kind: 'user', userId: claims.userId, sessionId: claims.sessionId, token };
   } catch (error) {
     if (error instanceof InvalidTokenError) {
-      throw unauthenticated(error.message, error.reason === 'expired' ? 'TOKEN_EXPIRED' : 'INVALID_TOKEN');
+      throw unauthenticated(error.message, TOKEN_REFUSAL_REASONS[error.reason]);
     }
     throw error;
   }

@@ -3,7 +3,8 @@
  * answers whatever the test scripts, so a suite can make the gateway meet every status code
  * and detail shape without building the state that would cause it. It records each call's
  * request and metadata. Its JWKS is the testkit key set, so tokens from `signTestToken`
- * verify here and at the gateway.
+ * verify here and at the gateway. Neither of the gateway's background calls (keys,
+ * revoked sessions) is recorded.
  */
 import { AuthServiceDefinition, type AuthServiceImplementation } from '@wren/contracts/user/v1/auth_service.js';
 import { FollowServiceDefinition, type FollowServiceImplementation } from '@wren/contracts/user/v1/follow_service.js';
@@ -20,7 +21,7 @@ import { type Handler, type RecordedCall, scripted } from './scripted.js';
 export type { RecordedCall } from './scripted.js';
 
 type Impl = AuthServiceImplementation & ProfileServiceImplementation & FollowServiceImplementation;
-type MethodName = Exclude<keyof Impl, 'getJwks'>;
+type MethodName = Exclude<keyof Impl, 'getJwks' | 'listRevokedSessions'>;
 
 export interface ScriptedUserService {
   addr: string;
@@ -49,6 +50,8 @@ export async function startScriptedUserService(): Promise<ScriptedUserService> {
   server.add(AuthServiceDefinition, {
     ...(scripted(AuthServiceDefinition, handlers, calls) as unknown as AuthServiceImplementation),
     getJwks: async () => ({ keys: published }),
+    // The gateway polls this in the background; no session ever ends here.
+    listRevokedSessions: async (request) => ({ sessions: [], nextCursor: request.cursor, more: false }),
   });
   server.add(
     ProfileServiceDefinition,

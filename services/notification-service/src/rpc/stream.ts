@@ -13,7 +13,7 @@ import type {
   NotificationServiceImplementation,
   StreamNotificationsResponse,
 } from '@wren/contracts/notification/v1/notification_service.js';
-import { notFound, requireUser, resourceExhausted, type WrenCallContextExt } from '@wren/platform';
+import { notFound, requireUser, resourceExhausted, unauthenticated, type WrenCallContextExt } from '@wren/platform';
 import type { NotificationServiceContext } from '../context.js';
 import { recipientOf } from '../db/queries/notifications.js';
 import { notificationOf, notificationsAfter } from '../db/queries/stream.js';
@@ -37,7 +37,10 @@ export function streamRpc(ctx: NotificationServiceContext): StreamRpc {
 
   return {
     async *streamNotifications(request, context) {
-      const { userId } = requireUser(context);
+      const { userId, sessionId } = requireUser(context);
+      // A stream outlives the check of its token: once the session ends, it ends too, before
+      // anything more is sent on it.
+      const sessionEnded = () => ctx.revokedSessions.has(sessionId);
       const raw = request.afterNotificationId;
       const after = raw === '' ? undefined : requireId('after_notification_id', raw);
       // Someone else's id (or one that never was) must not reveal anything, nor anchor a replay.
@@ -69,6 +72,7 @@ export function streamRpc(ctx: NotificationServiceContext): StreamRpc {
         while (true) {
           const next = await queue.next(heartbeatMs, signal);
           if (next.kind === 'stopped') return;
+          if (sessionEnded()) throw unauthenticated('the session has ended', 'SESSION_REVOKED');
           if (next.kind === 'idle') {
             yield heartbeat;
             continue;

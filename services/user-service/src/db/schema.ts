@@ -43,9 +43,17 @@ export interface FollowsTable {
   created_at: CreatedAt;
 }
 
+/** Written by triggers on sessions (see the migration); read by ListRevokedSessions. */
+export interface SessionRevocationsTable {
+  session_id: string;
+  txid: ColumnType<string, never, never>;
+  revoked_at: CreatedAt;
+}
+
 export interface UserDatabase {
   users: UsersTable;
   sessions: SessionsTable;
   refresh_tokens: RefreshTokensTable;
   follows: FollowsTable;
+  session_revocations: SessionRevocationsTable;
 }

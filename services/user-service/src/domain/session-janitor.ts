@@ -1,12 +1,15 @@
 /**
  * Removes ended sessions some days after they ended, so that the sessions and
  * refresh-token tables do not grow with every login and refresh forever. The delay keeps
- * recent revocations visible to support ("why was I logged out?").
+ * recent revocations visible to support ("why was I logged out?"). Revocation records
+ * (ListRevokedSessions) go sooner, once no access token of theirs can still be valid.
  */
 import type { Logger } from '@wren/platform';
 import type { Kysely } from 'kysely';
+import { purgeRevocations } from '../db/queries/session-revocations.js';
 import { purgeEndedSessions } from '../db/queries/sessions.js';
 import type { UserDatabase } from '../db/schema.js';
+import { REVOCATION_RETENTION_MS } from './revocations.js';
 
 export const ENDED_SESSION_RETENTION_MS = 7 * 24 * 3600 * 1000;
 const BATCH = 1000;
@@ -14,6 +17,7 @@ const BATCH = 1000;
 /** One sweep: deletes in batches until nothing old is left; returns how many sessions went. */
 export async function purgeOldSessions(db: Kysely<UserDatabase>, now: Date = new Date()): Promise<number> {
   const cutoff = new Date(now.getTime() - ENDED_SESSION_RETENTION_MS);
+  await purgeRevocations(db, new Date(now.getTime() - REVOCATION_RETENTION_MS));
   let total = 0;
   for (;;) {
     const deleted = await purgeEndedSessions(db, cutoff, BATCH);

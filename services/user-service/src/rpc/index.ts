@@ -9,6 +9,7 @@ import { accountsRpc } from './accounts.js';
 import { followsRpc } from './follows.js';
 import { keysRpc } from './keys.js';
 import { profilesRpc } from './profiles.js';
+import { revocationsRpc } from './revocations.js';
 import { sessionsRpc } from './sessions.js';
 
 /** Callable without an access token; everything else needs one. */
@@ -18,13 +19,19 @@ export const publicMethods: ReadonlySet<string> = new Set([
   methodPath(AuthServiceDefinition, 'refresh'),
   methodPath(AuthServiceDefinition, 'getJwks'),
   methodPath(AuthServiceDefinition, 'issueServiceToken'),
+  methodPath(AuthServiceDefinition, 'listRevokedSessions'),
   methodPath(ProfileServiceDefinition, 'getProfile'),
   methodPath(FollowServiceDefinition, 'listFollowers'),
   methodPath(FollowServiceDefinition, 'listFollowing'),
 ]);
 
 export function registerRpc(server: Server<WrenCallContextExt>, ctx: UserServiceContext): void {
-  server.add(AuthServiceDefinition, { ...accountsRpc(ctx), ...sessionsRpc(ctx), ...keysRpc(ctx) });
+  server.add(AuthServiceDefinition, {
+    ...accountsRpc(ctx),
+    ...sessionsRpc(ctx),
+    ...keysRpc(ctx),
+    ...revocationsRpc(ctx),
+  });
   server.add(ProfileServiceDefinition, profilesRpc(ctx));
   server.add(FollowServiceDefinition, followsRpc(ctx));
 }

@@ -88,6 +88,10 @@ export interface UserUnfollowed {
 export interface PostMentioned {
   postId: string;
   authorId: string;
+  /**
+   * Only the mentioned users who may read the post (for a followers-only post: its
+   * followers); the others are not told. Never empty: no event without one.
+   */
   mentionedUserIds: string[];
   /** The start of the post's text, for the notification. */
   excerpt: string;
@@ -106,13 +110,18 @@ export interface CommentCreated {
   postId: string;
   postAuthorId: string;
   authorId: string;
-  /** Set for a reply: the comment it replies to, and who wrote that. */
+  /**
+   * Set for a reply: the comment it replies to, and who wrote that (empty when that user
+   * may no longer read the post).
+   */
   parentId: string;
   parentAuthorId: string;
+  /** Only the mentioned users who may read the post. */
   mentionedUserIds: string[];
   excerpt: string;
 }
 
+/** Not sent when the comment's author may no longer read the post. */
 export interface CommentLiked {
   commentId: string;
   postId: string;

@@ -137,6 +137,33 @@ export interface IssueServiceTokenResponse {
   expiresIn: number;
 }
 
+export interface ListRevokedSessionsRequest {
+  /**
+   * The next_cursor of the previous answer; empty: start with every session whose access
+   * tokens may still be unexpired.
+   */
+  cursor: string;
+  /** At most this many (1–1000; 0: 500). */
+  pageSize: number;
+}
+
+export interface RevokedSession {
+  sessionId: string;
+  /**
+   * No access token of the session is valid after this (its lifetime, plus a margin for
+   * clock skew): the id may be forgotten then.
+   */
+  forgetAfter: Date | undefined;
+}
+
+export interface ListRevokedSessionsResponse {
+  sessions: RevokedSession[];
+  /** Where the next call continues; always set. */
+  nextCursor: string;
+  /** True when the page was full: ask again at once. */
+  more: boolean;
+}
+
 function createBaseClientInfo(): ClientInfo {
   return { userAgent: "", ip: "" };
 }
@@ -1689,6 +1716,219 @@ export const IssueServiceTokenResponse: MessageFns<IssueServiceTokenResponse> = 
   },
 };
 
+function createBaseListRevokedSessionsRequest(): ListRevokedSessionsRequest {
+  return { cursor: "", pageSize: 0 };
+}
+
+export const ListRevokedSessionsRequest: MessageFns<ListRevokedSessionsRequest> = {
+  encode(message: ListRevokedSessionsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.cursor !== "") {
+      writer.uint32(10).string(message.cursor);
+    }
+    if (message.pageSize !== 0) {
+      writer.uint32(16).int32(message.pageSize);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListRevokedSessionsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListRevokedSessionsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.cursor = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.pageSize = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<ListRevokedSessionsRequest>): ListRevokedSessionsRequest {
+    return ListRevokedSessionsRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ListRevokedSessionsRequest>): ListRevokedSessionsRequest {
+    const message = createBaseListRevokedSessionsRequest();
+    message.cursor = object.cursor ?? "";
+    message.pageSize = object.pageSize ?? 0;
+    return message;
+  },
+};
+
+function createBaseRevokedSession(): RevokedSession {
+  return { sessionId: "", forgetAfter: undefined };
+}
+
+export const RevokedSession: MessageFns<RevokedSession> = {
+  encode(message: RevokedSession, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.sessionId !== "") {
+      writer.uint32(10).string(message.sessionId);
+    }
+    if (message.forgetAfter !== undefined) {
+      Timestamp.encode(toTimestamp(message.forgetAfter), writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RevokedSession {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRevokedSession();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.sessionId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.forgetAfter = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<RevokedSession>): RevokedSession {
+    return RevokedSession.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<RevokedSession>): RevokedSession {
+    const message = createBaseRevokedSession();
+    message.sessionId = object.sessionId ?? "";
+    message.forgetAfter = object.forgetAfter ?? undefined;
+    return message;
+  },
+};
+
+function createBaseListRevokedSessionsResponse(): ListRevokedSessionsResponse {
+  return { sessions: [], nextCursor: "", more: false };
+}
+
+export const ListRevokedSessionsResponse: MessageFns<ListRevokedSessionsResponse> = {
+  encode(message: ListRevokedSessionsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.sessions) {
+      RevokedSession.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.nextCursor !== "") {
+      writer.uint32(18).string(message.nextCursor);
+    }
+    if (message.more !== false) {
+      writer.uint32(24).bool(message.more);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListRevokedSessionsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListRevokedSessionsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.sessions.push(RevokedSession.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.nextCursor = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.more = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<ListRevokedSessionsResponse>): ListRevokedSessionsResponse {
+    return ListRevokedSessionsResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ListRevokedSessionsResponse>): ListRevokedSessionsResponse {
+    const message = createBaseListRevokedSessionsResponse();
+    message.sessions = object.sessions?.map((e) => RevokedSession.fromPartial(e)) || [];
+    message.nextCursor = object.nextCursor ?? "";
+    message.more = object.more ?? false;
+    return message;
+  },
+};
+
 /**
  * Accounts, sessions and tokens. Register, Login, Refresh and GetJwks take no access token;
  * every other method acts as the user of the access token in the `authorization` metadata.
@@ -1790,6 +2030,20 @@ export const AuthServiceDefinition = {
       responseStream: false,
       options: { idempotencyLevel: "NO_SIDE_EFFECTS" },
     },
+    /**
+     * Sessions ended (logout, revocation, password change, refresh-token reuse, account
+     * deletion) whose access tokens may not have expired yet, in the order their ends
+     * committed, so that every process that verifies access tokens locally can refuse them.
+     * Public: it returns only opaque ids of sessions that can no longer be used.
+     */
+    listRevokedSessions: {
+      name: "ListRevokedSessions",
+      requestType: ListRevokedSessionsRequest as typeof ListRevokedSessionsRequest,
+      requestStream: false,
+      responseType: ListRevokedSessionsResponse as typeof ListRevokedSessionsResponse,
+      responseStream: false,
+      options: { idempotencyLevel: "NO_SIDE_EFFECTS" },
+    },
   },
 } as const;
 
@@ -1831,6 +2085,16 @@ export interface AuthServiceImplementation<CallContextExt = {}> {
   ): Promise<DeepPartial<IssueServiceTokenResponse>>;
   /** Public keys that verify access tokens (RFC 7517 JWK set). */
   getJwks(request: GetJwksRequest, context: CallContext & CallContextExt): Promise<DeepPartial<GetJwksResponse>>;
+  /**
+   * Sessions ended (logout, revocation, password change, refresh-token reuse, account
+   * deletion) whose access tokens may not have expired yet, in the order their ends
+   * committed, so that every process that verifies access tokens locally can refuse them.
+   * Public: it returns only opaque ids of sessions that can no longer be used.
+   */
+  listRevokedSessions(
+    request: ListRevokedSessionsRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<ListRevokedSessionsResponse>>;
 }
 
 export interface AuthServiceClient<CallOptionsExt = {}> {
@@ -1871,6 +2135,16 @@ export interface AuthServiceClient<CallOptionsExt = {}> {
   ): Promise<IssueServiceTokenResponse>;
   /** Public keys that verify access tokens (RFC 7517 JWK set). */
   getJwks(request: DeepPartial<GetJwksRequest>, options?: CallOptions & CallOptionsExt): Promise<GetJwksResponse>;
+  /**
+   * Sessions ended (logout, revocation, password change, refresh-token reuse, account
+   * deletion) whose access tokens may not have expired yet, in the order their ends
+   * committed, so that every process that verifies access tokens locally can refuse them.
+   * Public: it returns only opaque ids of sessions that can no longer be used.
+   */
+  listRevokedSessions(
+    request: DeepPartial<ListRevokedSessionsRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<ListRevokedSessionsResponse>;
 }
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;
