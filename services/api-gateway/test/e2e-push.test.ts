@@ -78,3 +78,28 @@ test('an Expo push token registers and unregisters; a malformed one is a 400', a
   const bad = await api('/v1/push/expo/tokens', { method: 'POST', json: { token: 'not-a-token' } });
   await expectProblem(bad, 400, 'validation-failed', { fields: ['token'] });
 });
+
+test('a destination registered by one account is refused to another (409 DESTINATION_TAKEN) until it is removed', async () => {
+  const other = await registerUser(system.gatewayUrl, 'taker');
+  const asOther = (path: string, init: Parameters<typeof send>[2] = {}) =>
+    send(system.gatewayUrl, path, { token: other.tokens.accessToken, ...init });
+  const endpoint = `https://127.0.0.1:9/push/${randomBytes(6).toString('hex')}`;
+  const token = `ExponentPushToken[${randomBytes(11).toString('hex')}]`;
+  expect(
+    (await api('/v1/push/web/subscriptions', { method: 'POST', json: browserSubscription(endpoint) })).status,
+  ).toBe(201);
+  expect((await api('/v1/push/expo/tokens', { method: 'POST', json: { token } })).status).toBe(204);
+
+  const web = await asOther('/v1/push/web/subscriptions', { method: 'POST', json: browserSubscription(endpoint) });
+  expect((await expectProblem(web, 409, 'conflict')).code).toBe('DESTINATION_TAKEN');
+  const expo = await asOther('/v1/push/expo/tokens', { method: 'POST', json: { token } });
+  expect((await expectProblem(expo, 409, 'conflict')).code).toBe('DESTINATION_TAKEN');
+
+  // The device changes account: the first one removes it, then the other may register it.
+  expect((await api('/v1/push/web/subscriptions', { method: 'DELETE', json: { endpoint } })).status).toBe(204);
+  expect((await api('/v1/push/expo/tokens', { method: 'DELETE', json: { token } })).status).toBe(204);
+  expect(
+    (await asOther('/v1/push/web/subscriptions', { method: 'POST', json: browserSubscription(endpoint) })).status,
+  ).toBe(201);
+  expect((await asOther('/v1/push/expo/tokens', { method: 'POST', json: { token } })).status).toBe(204);
+});

@@ -27,13 +27,20 @@ export async function startNotificationService(
     registry: context.registry,
     migrations,
     auth: {
-      verifier: createRemoteJwksVerifier(context.clients, config.userServiceAddr, config.tokens),
+      verifier: createRemoteJwksVerifier(
+        context.clients,
+        config.userServiceAddr,
+        config.tokens,
+        context.revokedSessions,
+      ),
       publicMethods,
       serviceMethods,
     },
     register: (server) => registerRpc(server, context),
     // Started once migrations ran; drained after gRPC stopped taking events.
     background: () => [
+      // Ended sessions, polled in the background: their unexpired access tokens are refused.
+      context.revokedSessions.start(),
       startDeliveryWorker({
         db: context.database.db,
         config: config.push,

@@ -79,12 +79,13 @@ describe('events become notifications', () => {
     expect(notifications[0]?.target?.excerpt).toBe('cat’s comment');
   });
 
-  it('notifies a comment to the post author, a reply to the parent author, and mentions', async () => {
+  it('notifies a comment to the post author, a reply to the parent author, and mentions — one per person', async () => {
     await fourUsers();
     const postId = uuidv7();
     const parentId = uuidv7();
     const commentId = uuidv7();
-    // Ben comments on Ana's post, mentioning Ana, Cat, himself, and Cat again.
+    // Ben comments on Ana's post, mentioning Ana (a COMMENT already tells her: no MENTION
+    // too), Cat, himself, and Cat again.
     await deliver(svc, {
       $case: 'commentCreated',
       value: {
@@ -115,12 +116,19 @@ describe('events become notifications', () => {
     await deliver(svc, reply(commentId, dan.id));
     const anaReply = uuidv7();
     await deliver(svc, reply(anaReply, ana.id));
+    // Dan replies to Ana's reply, mentioning her: of reply, comment and mention, she gets
+    // only the most specific.
+    const toAna = uuidv7();
+    await deliver(svc, {
+      $case: 'commentCreated',
+      value: { ...reply(toAna, dan.id).value, parentId: anaReply, parentAuthorId: ana.id, mentionedUserIds: [ana.id] },
+    });
 
     expect((await summary(svc, ana)).sort()).toEqual(
       [
         `COMMENT ${ben.id} ${postId} ${parentId}`,
-        `MENTION ${ben.id} ${postId} ${parentId}`,
         `COMMENT ${dan.id} ${postId} ${commentId}`,
+        `REPLY ${dan.id} ${postId} ${toAna}`,
       ].sort(),
     );
     expect(await summary(svc, cat)).toEqual([`MENTION ${ben.id} ${postId} ${parentId}`]);
@@ -202,7 +210,7 @@ describe('events become notifications', () => {
     expect(await summary(svc, ana)).toEqual([`LIKE ${ben.id} ${kept} -`]);
   });
 
-  it('forgets a deleted account: its notifications either way, its preferences and profile', async () => {
+  it('forgets a deleted account: its notifications either way, its preferences, push destinations and profile', async () => {
     await fourUsers();
     const postId = uuidv7();
     await deliver(
@@ -215,8 +223,14 @@ describe('events become notifications', () => {
       { preferences: [{ type: T.NOTIFICATION_TYPE_LIKE, channel: Channel.CHANNEL_WEB_PUSH, enabled: false }] },
       as(ben),
     );
+    const token = `ExponentPushToken[${ben.id.slice(-8)}-gone]`;
+    await svc.push.registerExpoPushToken({ token }, as(ben));
 
     await deliver(svc, { $case: 'userDeleted', value: { userId: ben.id } });
+    // The device is free for another account again.
+    expect(await svc.db.selectFrom('expo_push_tokens').select('token').where('token', '=', token).execute()).toEqual(
+      [],
+    );
     expect(await summary(svc, ana)).toEqual([`LIKE ${cat.id} ${postId} -`]);
     const left = await svc.db.selectFrom('notifications').select('id').where('recipient_id', '=', ben.id).execute();
     expect(left).toEqual([]);

@@ -58,10 +58,12 @@ describe('events from user- and post-service become notifications', () => {
     await reactions.unlikePost({ postId }, bearer(ben.token));
     await reactions.likePost({ postId }, bearer(ben.token));
     const { comment } = await comments.createComment({ postId, text: 'ben comments' }, bearer(ben.token));
+    // Mentioning Ben in the reply to him is one action: one REPLY, not a MENTION as well.
     await comments.createComment(
       { postId, text: 'ana replies @pipe_ben', parentId: comment?.id ?? '' },
       bearer(ana.token),
     );
+    await posts.createPost({ text: 'thanks @pipe_ben', visibility: Visibility.VISIBILITY_PUBLIC }, bearer(ana.token));
 
     const types = (list: { type: NotificationType }[]) => list.map((n) => n.type).sort();
     const forAna = async () => (await notifications.listNotifications({}, bearer(ana.token))).notifications;

@@ -1,6 +1,7 @@
 import {
   createLogger,
   createRemoteJwksVerifier,
+  createRemoteRevokedSessions,
   issuedServiceCredential,
   type Logger,
   type RunningService,
@@ -20,6 +21,8 @@ export async function startPostService(
 ): Promise<RunningService> {
   const context = createPostServiceContext(config, logger);
   const sweeper = startIdempotencySweeper(context.database.db, logger, config.idempotencySweepIntervalMs);
+  // Ended sessions, polled in the background: their unexpired access tokens are refused.
+  const revoked = createRemoteRevokedSessions(context.clients, config.userServiceAddr, logger);
   return startGrpcService({
     config,
     logger,
@@ -27,13 +30,14 @@ export async function startPostService(
     registry: context.registry,
     migrations,
     auth: {
-      verifier: createRemoteJwksVerifier(context.clients, config.userServiceAddr, config.tokens),
+      verifier: createRemoteJwksVerifier(context.clients, config.userServiceAddr, config.tokens, revoked),
       publicMethods,
       serviceMethods,
     },
     register: (server) => registerRpc(server, context),
     // After migrations: the relay reads the outbox they create.
     background: () => [
+      revoked.start(),
       startEventRelay({
         pool: context.database.pool,
         log: logger,

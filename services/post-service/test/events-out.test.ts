@@ -10,7 +10,17 @@ import { eventually, freePort } from '@wren/testkit';
 import type { JWK } from 'jose';
 import { createServer } from 'nice-grpc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { as, newComment, newPost, registerUser, startTestServices, type TestServices } from './helpers.js';
+import {
+  as,
+  FOLLOWERS,
+  follow,
+  newComment,
+  newPost,
+  registerUser,
+  startTestServices,
+  type TestServices,
+  unfollow,
+} from './helpers.js';
 
 const SECRET = 'post-service test secret';
 
@@ -121,6 +131,69 @@ describe('post-service events', () => {
     });
     const token = credentials[0]?.replace(/^Bearer /, '') ?? '';
     expect((await verifier.verifyService(token)).service).toBe('post-service');
+  });
+
+  it('tells of a followers-only post only those who may read it', async () => {
+    const ana = await registerUser(svc, 'fo_ana');
+    const ben = await registerUser(svc, 'fo_ben');
+    const cat = await registerUser(svc, 'fo_cat');
+    const dan = await registerUser(svc, 'fo_dan');
+    await follow(svc, ben, ana);
+    await follow(svc, dan, ana);
+    // Cat does not follow Ana: mentioned in her followers-only post, she is not told.
+    const post = await newPost(svc, ana, `hi @${ben.username} @${cat.username}`, FOLLOWERS);
+    const first = await newComment(svc, dan, post.id, 'first');
+    await unfollow(svc, dan, ana);
+    // Dan no longer may read the post: no reply, mention or like of his comment reaches him.
+    const reply = await newComment(svc, ben, post.id, `@${cat.username} @${dan.username} see`, first.id);
+    await svc.reactions.likeComment({ commentId: first.id }, as(ana));
+    // A public post after them all: once it is out, so is everything before it.
+    const marker = await newPost(svc, ana, `hi @${cat.username}`);
+    await eventually(async () =>
+      received.some((e) => e.payload?.$case === 'postMentioned' && e.payload.value.postId === marker.id),
+    );
+
+    const about = received
+      .map((e) => e.payload)
+      .filter((payload) => payload && 'postId' in payload.value && payload.value.postId === post.id);
+    expect(about).toEqual([
+      {
+        $case: 'postMentioned',
+        value: { postId: post.id, authorId: ana.id, mentionedUserIds: [ben.id], excerpt: expect.any(String) },
+      },
+      {
+        $case: 'commentCreated',
+        value: expect.objectContaining({ commentId: first.id, postAuthorId: ana.id, mentionedUserIds: [] }),
+      },
+      {
+        $case: 'commentCreated',
+        value: expect.objectContaining({
+          commentId: reply.id,
+          parentId: first.id,
+          parentAuthorId: '',
+          mentionedUserIds: [],
+        }),
+      },
+    ]);
+  });
+
+  it('resolves a mention of a user whose registration has not reached post-service yet, and tells them', async () => {
+    const ana = await registerUser(svc, 'lag_ana');
+    // Registered in user-service; its user.registered event has not been applied here.
+    const fresh = await registerUser(svc, 'lag_new', { replica: false });
+    const post = await newPost(svc, ana, `welcome @${fresh.username.toUpperCase()}!`);
+    expect(post.mentions).toEqual([{ userId: fresh.id, username: fresh.username }]);
+    const comment = await newComment(svc, ana, post.id, `@${fresh.username} see above`);
+    await eventually(async () =>
+      received.some((e) => e.payload?.$case === 'commentCreated' && e.payload.value.commentId === comment.id),
+    );
+    const mentioned = received.flatMap((e) =>
+      (e.payload?.$case === 'postMentioned' || e.payload?.$case === 'commentCreated') &&
+      e.payload.value.postId === post.id
+        ? [e.payload.value.mentionedUserIds]
+        : [],
+    );
+    expect(mentioned).toEqual([[fresh.id], [fresh.id]]);
   });
 
   it('cuts long texts into an excerpt of 100 characters', async () => {

@@ -51,7 +51,8 @@ export const pushRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, {
         summary: 'Register this browser for Web Push',
         description: [
           'Send `subscription.toJSON()` as it is. Registering the same endpoint again replaces its keys',
-          '(same id). At most 10 per user (409 `TOO_MANY_SUBSCRIPTIONS`).',
+          '(same id). At most 10 per user (409 `TOO_MANY_SUBSCRIPTIONS`). An endpoint another account has',
+          'registered is refused (409 `DESTINATION_TAKEN`) until that account unregisters it.',
         ].join(' '),
         body: WebPushSubscriptionBody,
         response: { 201: WebPushSubscriptionCreatedSchema, ...problemResponses(401, 409) },
@@ -92,7 +93,10 @@ export const pushRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, {
       schema: {
         tags: ['push'],
         summary: 'Register this device’s Expo push token',
-        description: 'Idempotent. At most 10 per user (409 `TOO_MANY_PUSH_TOKENS`).',
+        description: [
+          'Idempotent. At most 10 per user (409 `TOO_MANY_PUSH_TOKENS`). A token another account has',
+          'registered is refused (409 `DESTINATION_TAKEN`) until that account unregisters it.',
+        ].join(' '),
         body: ExpoTokenBody,
         response: { 204: NoContent('Registered.'), ...problemResponses(401, 409) },
       },

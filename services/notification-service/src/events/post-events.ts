@@ -6,7 +6,7 @@
 import type { EventHandlers } from '@wren/platform';
 import { isUuid } from '@wren/platform';
 import { deleteForComment, deleteForPost } from '../db/queries/notifications.js';
-import type { NotificationDatabase } from '../db/schema.js';
+import type { NotificationDatabase, NotificationTypeValue } from '../db/schema.js';
 import { createNotifications, type NotificationIntent } from '../domain/create-notifications.js';
 
 export const postEventHandlers: EventHandlers<NotificationDatabase> = {
@@ -29,10 +29,25 @@ export const postEventHandlers: EventHandlers<NotificationDatabase> = {
 
   async commentCreated(trx, comment) {
     const { commentId, postId, authorId, excerpt } = comment;
-    const about = { actorId: authorId, postId, commentId, excerpt };
-    const intents: NotificationIntent[] = [{ recipientId: comment.postAuthorId, type: 'comment', ...about }];
-    if (comment.parentId !== '') intents.push({ recipientId: comment.parentAuthorId, type: 'reply', ...about });
-    for (const recipientId of comment.mentionedUserIds) intents.push({ recipientId, type: 'mention', ...about });
+    // One notification per person per comment, of the most specific kind: a reply to your
+    // comment says more than a comment on your post, which says more than a mention in it
+    // (the post's author @mentioned in a comment on their post hears of one comment, once).
+    const kinds = new Map<string, NotificationTypeValue>();
+    const tell = (recipientId: string, type: NotificationTypeValue) => {
+      const key = recipientId.toLowerCase();
+      if (key !== '' && !kinds.has(key)) kinds.set(key, type);
+    };
+    if (comment.parentId !== '') tell(comment.parentAuthorId, 'reply');
+    tell(comment.postAuthorId, 'comment');
+    for (const recipientId of comment.mentionedUserIds) tell(recipientId, 'mention');
+    const intents: NotificationIntent[] = [...kinds].map(([recipientId, type]) => ({
+      recipientId,
+      type,
+      actorId: authorId,
+      postId,
+      commentId,
+      excerpt,
+    }));
     await createNotifications(trx, intents);
   },
 

@@ -1,6 +1,6 @@
 /** PushService: the VAPID key browsers subscribe with, and each user's push destinations. */
 import type { PushServiceImplementation } from '@wren/contracts/notification/v1/push_service.js';
-import { requireUser, resourceExhausted, type WrenCallContextExt } from '@wren/platform';
+import { alreadyExists, requireUser, resourceExhausted, type WrenCallContextExt } from '@wren/platform';
 import type { NotificationServiceContext } from '../context.js';
 import {
   deleteExpoPushToken,
@@ -14,6 +14,13 @@ import { checkedExpoToken, checkedSubscription } from '../domain/push-targets.js
 export const MAX_WEB_PUSH_SUBSCRIPTIONS = 10;
 export const MAX_EXPO_PUSH_TOKENS = 10;
 
+/**
+ * Another account registered this destination. Moving it would hand that account's pushes
+ * to whoever knows the endpoint or token; it has to be removed by its account first.
+ */
+const destinationTaken = (field: string) =>
+  alreadyExists('another account has registered this push destination', 'DESTINATION_TAKEN', field);
+
 export function pushRpc(ctx: NotificationServiceContext): PushServiceImplementation<WrenCallContextExt> {
   const { db } = ctx.database;
   const { push } = ctx.config;
@@ -25,16 +32,17 @@ export function pushRpc(ctx: NotificationServiceContext): PushServiceImplementat
     async registerWebPushSubscription(request, context) {
       const { userId } = requireUser(context);
       const subscription = await checkedSubscription(request.subscription, push.allowPrivateEndpoints);
-      const id = await db
+      const stored = await db
         .transaction()
         .execute((trx) => upsertWebPushSubscription(trx, userId, subscription, MAX_WEB_PUSH_SUBSCRIPTIONS));
-      if (!id) {
+      if (stored.kind === 'too-many') {
         throw resourceExhausted(
           `at most ${MAX_WEB_PUSH_SUBSCRIPTIONS} Web Push subscriptions per user`,
           'TOO_MANY_SUBSCRIPTIONS',
         );
       }
-      return { subscriptionId: id };
+      if (stored.kind === 'taken') throw destinationTaken('subscription.endpoint');
+      return { subscriptionId: stored.value };
     },
 
     async unregisterWebPushSubscription(request, context) {
@@ -50,9 +58,10 @@ export function pushRpc(ctx: NotificationServiceContext): PushServiceImplementat
       const stored = await db
         .transaction()
         .execute((trx) => upsertExpoPushToken(trx, userId, token, MAX_EXPO_PUSH_TOKENS));
-      if (!stored) {
+      if (stored.kind === 'too-many') {
         throw resourceExhausted(`at most ${MAX_EXPO_PUSH_TOKENS} Expo push tokens per user`, 'TOO_MANY_PUSH_TOKENS');
       }
+      if (stored.kind === 'taken') throw destinationTaken('token');
       return {};
     },
 

@@ -1,9 +1,11 @@
 /**
- * The write path's guarantee that the caller is in the `authors` replica. Events from
- * user-service fill it, but a user who registered a moment ago may act before their
- * `user.registered` event arrives; then (and only then) user-service is asked directly,
- * as the caller, and the answer is kept.
+ * The write path's guarantee that the users it names are in the `authors` replica. Events
+ * from user-service fill it, but a user who registered a moment ago may act, or be
+ * @mentioned, before their `user.registered` event arrives; then (and only then)
+ * user-service is asked directly, as the caller, and the answer is kept. The event stays
+ * the authority: when it comes, it overwrites what was kept here.
  */
+import type { UserSummary } from '@wren/contracts/user/v1/user.js';
 import {
   failedPrecondition,
   forwardMetadata,
@@ -14,30 +16,64 @@ import {
 } from '@wren/platform';
 import { ClientError, ServerError } from 'nice-grpc';
 import type { PostServiceContext } from '../context.js';
-import { findAuthorById, insertAuthorIfMissing } from '../db/queries/authors.js';
+import { findAuthorById, findAuthorsByUsernames, insertAuthorIfMissing } from '../db/queries/authors.js';
+import { extractMentionNames } from './text.js';
 
-/** The calling user's id, once they are known as an author. */
-export async function ensureAuthor(ctx: PostServiceContext, context: WrenCallContextExt): Promise<string> {
-  const caller = requireUser(context);
-  const { db } = ctx.database;
-  if (await findAuthorById(db, caller.userId)) return caller.userId;
+/** GetUserSummaries takes at most this many names. */
+const MAX_NAMES_PER_LOOKUP = 100;
+
+/** Asks user-service as the caller, and keeps the users it knows in the replica. */
+async function learnUsers(
+  ctx: PostServiceContext,
+  context: WrenCallContextExt,
+  request: { userIds?: string[]; usernames?: string[] },
+): Promise<UserSummary[]> {
   const answer = await ctx.profiles
-    .getUserSummaries({ userIds: [caller.userId] }, { metadata: forwardMetadata(context) })
+    .getUserSummaries({ userIds: [], usernames: [], ...request }, { metadata: forwardMetadata(context) })
     .catch((error: unknown) => {
       // user-service refused the caller's own token: their session or account has ended.
       if (error instanceof ClientError && error.code === Status.UNAUTHENTICATED) {
         throw unauthenticated('the session has ended', 'SESSION_ENDED');
       }
-      context.log.warn({ err: error }, 'user-service look-up of a new author failed');
+      context.log.warn({ err: error }, 'user-service look-up of users the replica lacks failed');
       throw new ServerError(Status.UNAVAILABLE, 'the user directory is unavailable; retry shortly');
     });
-  const user = answer.users.find((summary) => summary.id === caller.userId);
-  if (!user) throw failedPrecondition('the calling user is not known (yet); retry shortly', 'AUTHOR_UNKNOWN');
-  await insertAuthorIfMissing(db, {
-    id: user.id,
-    username: user.username.toLowerCase(),
-    display_name: user.displayName,
-    avatar_url: user.avatarUrl,
-  });
+  for (const user of answer.users) {
+    await insertAuthorIfMissing(ctx.database.db, {
+      id: user.id,
+      username: user.username.toLowerCase(),
+      display_name: user.displayName,
+      avatar_url: user.avatarUrl,
+    });
+  }
+  return answer.users;
+}
+
+/** The calling user's id, once they are known as an author. */
+export async function ensureAuthor(ctx: PostServiceContext, context: WrenCallContextExt): Promise<string> {
+  const caller = requireUser(context);
+  if (await findAuthorById(ctx.database.db, caller.userId)) return caller.userId;
+  const users = await learnUsers(ctx, context, { userIds: [caller.userId] });
+  if (!users.some((user) => user.id === caller.userId)) {
+    throw failedPrecondition('the calling user is not known (yet); retry shortly', 'AUTHOR_UNKNOWN');
+  }
   return caller.userId;
+}
+
+/**
+ * Makes every existing user that `text` @mentions known to the replica, so that the write
+ * that follows resolves the mention — no mention is lost because an event is late. Only
+ * names the replica lacks are looked up (names of no one are asked each time: one call,
+ * answered from an index). Call before the write's transaction: no connection waits on it.
+ */
+export async function ensureMentionedAuthors(
+  ctx: PostServiceContext,
+  context: WrenCallContextExt,
+  text: string,
+): Promise<void> {
+  const names = extractMentionNames(text);
+  if (names.length === 0) return;
+  const known = new Set((await findAuthorsByUsernames(ctx.database.db, names)).map((row) => row.username));
+  const missing = names.filter((name) => !known.has(name)).slice(0, MAX_NAMES_PER_LOOKUP);
+  if (missing.length > 0) await learnUsers(ctx, context, { usernames: missing });
 }

@@ -20,7 +20,7 @@ import { adjustPostCounter, lockPost } from '../db/queries/posts.js';
 import type { PostDatabase } from '../db/schema.js';
 import { postEvents, publish } from './events.js';
 import { mentionedUserIds } from './posts.js';
-import { canSee, commentNotFound, postNotFound, visiblePost } from './visibility.js';
+import { canSee, commentNotFound, postNotFound, readersAmong, visiblePost } from './visibility.js';
 
 const notAReplyTarget = () =>
   invalidArgument({ field: 'parent_id', description: 'must be a comment of the same post' });
@@ -44,6 +44,10 @@ export async function createComment(
   }
   await adjustPostCounter(trx, post.id, 'comment_count', 1);
   const parent = input.parentId ? await findCommentRef(trx, input.parentId) : undefined;
+  // Only those who may read the post hear of a comment on it (a reply's parent author may
+  // have unfollowed a followers-only author since).
+  const [parentAuthorId = ''] = parent ? await readersAmong(trx, post, [parent.author_id]) : [];
+  const mentioned = await readersAmong(trx, post, await mentionedUserIds(trx, input.text));
   const id = uuidv7();
   await insertComment(trx, {
     id,
@@ -61,8 +65,8 @@ export async function createComment(
       postAuthorId: post.author_id,
       authorId: userId,
       parentId: parent?.id ?? '',
-      parentAuthorId: parent?.author_id ?? '',
-      mentionedUserIds: await mentionedUserIds(trx, input.text),
+      parentAuthorId,
+      mentionedUserIds: mentioned,
       text: input.text,
     }),
   );

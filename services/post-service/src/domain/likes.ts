@@ -10,7 +10,7 @@ import { adjustPostCounter, type CountsRow, findPostText, postCounts } from '../
 import type { PostDatabase } from '../db/schema.js';
 import { visibleComment } from './comments.js';
 import { postEvents, publish } from './events.js';
-import { postNotFound, visiblePost } from './visibility.js';
+import { postNotFound, readersAmong, visiblePost } from './visibility.js';
 
 export async function setPostLike(
   db: Kysely<PostDatabase>,
@@ -41,12 +41,13 @@ export async function setCommentLike(
   commentId: string,
   liked: boolean,
 ): Promise<number> {
-  const { comment } = await visibleComment(db, commentId, userId);
+  const { comment, post } = await visibleComment(db, commentId, userId);
   return db.transaction().execute(async (trx) => {
     const changed = liked
       ? await insertCommentLike(trx, commentId, userId, new Date())
       : await deleteCommentLike(trx, commentId, userId);
-    if (changed && liked) {
+    // The comment's author hears of it only while they may still read the post.
+    if (changed && liked && (await readersAmong(trx, post, [comment.author_id])).length > 0) {
       const text = await findCommentText(trx, commentId);
       if (text !== undefined) {
         await publish(trx, postEvents.commentLiked(commentId, comment.post_id, comment.author_id, userId, text));

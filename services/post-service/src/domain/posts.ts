@@ -18,7 +18,7 @@ import type { PostDatabase, VisibilityValue } from '../db/schema.js';
 import { postEvents, publish } from './events.js';
 import { textField } from './requests.js';
 import { extractHashtags, extractMentionNames } from './text.js';
-import { canSee, postNotFound } from './visibility.js';
+import { canSee, postNotFound, readersAmong } from './visibility.js';
 
 export interface NewPost {
   text: string;
@@ -66,7 +66,9 @@ export async function createPost(trx: Kysely<PostDatabase>, authorId: string, po
   await insertPost(trx, { id, authorId, text: post.text, visibility: post.visibility, createdAt: new Date() });
   await insertFeedItem(trx, { id, actorId: authorId, postId: id, shareId: null, visibility: post.visibility });
   const mentioned = await storeExtracts(trx, id, post.text);
-  if (mentioned.length > 0) await publish(trx, postEvents.mentioned(id, authorId, mentioned, post.text));
+  // Everyone mentioned is linked in the text, but only those who may read the post hear of it.
+  const told = await readersAmong(trx, { id, author_id: authorId, visibility: post.visibility }, mentioned);
+  if (told.length > 0) await publish(trx, postEvents.mentioned(id, authorId, told, post.text));
   return postView(trx, id, authorId);
 }
 

@@ -4,7 +4,7 @@
  */
 import { type Caller, notFound } from '@wren/platform';
 import type { Kysely } from 'kysely';
-import { isFollowing } from '../db/queries/authors.js';
+import { followersAmong, isFollowing } from '../db/queries/authors.js';
 import { findPostRef, type PostRef } from '../db/queries/posts.js';
 import type { PostDatabase } from '../db/schema.js';
 
@@ -28,6 +28,17 @@ export async function seesFollowersOnlyOf(
 
 export async function canSee(db: Kysely<PostDatabase>, post: PostRef, viewerId: string | undefined) {
   return post.visibility === 'public' || seesFollowersOnlyOf(db, viewerId, post.author_id);
+}
+
+/**
+ * Those of `userIds` who may read the post, in their order: the same rule as canSee, for
+ * many users at once. Notifications about a post go only to them — a notification shows
+ * the post's id and text, so it must never reach someone the post is hidden from.
+ */
+export async function readersAmong(db: Kysely<PostDatabase>, post: PostRef, userIds: string[]): Promise<string[]> {
+  if (post.visibility === 'public') return userIds;
+  const followers = new Set(await followersAmong(db, post.author_id, userIds));
+  return userIds.filter((id) => id === post.author_id || followers.has(id));
 }
 
 /** The post if the viewer may see it, else NOT_FOUND (as for a deleted or unknown post). */

@@ -6,7 +6,7 @@ import {
 } from '@wren/contracts/post/v1/comment_service.js';
 import { FieldErrors, methodPath, pageSize, paginate, requireUser, type WrenCallContextExt } from '@wren/platform';
 import type { PostServiceContext } from '../context.js';
-import { ensureAuthor } from '../domain/authors.js';
+import { ensureAuthor, ensureMentionedAuthors } from '../domain/authors.js';
 import { createComment, deleteComment, listComments, updateComment } from '../domain/comments.js';
 import { decodeIdCursor, idField, optionalId, optionalIdField, requireId, textField } from '../domain/requests.js';
 import { viewerOf } from '../domain/visibility.js';
@@ -27,6 +27,7 @@ export function commentsRpc(ctx: PostServiceContext): CommentServiceImplementati
       const text = textField(errors, 'text', request.text);
       errors.throwIfAny();
       const userId = await ensureAuthor(ctx, context);
+      await ensureMentionedAuthors(ctx, context, text);
       return idempotently(
         ctx,
         { context, userId, method: CREATE_COMMENT, request },

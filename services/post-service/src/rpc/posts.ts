@@ -7,7 +7,7 @@ import {
 import { FieldErrors, methodPath, pageSize, paginate, requireUser, type WrenCallContextExt } from '@wren/platform';
 import type { PostServiceContext } from '../context.js';
 import { listRevisions } from '../db/queries/posts.js';
-import { ensureAuthor } from '../domain/authors.js';
+import { ensureAuthor, ensureMentionedAuthors } from '../domain/authors.js';
 import { createPost, postView, removePost, updatePost, validateNewPost } from '../domain/posts.js';
 import { decodeIdCursor, idField, requireId, textField } from '../domain/requests.js';
 import { viewerOf, visiblePost } from '../domain/visibility.js';
@@ -29,6 +29,7 @@ export function postsRpc(
       requireUser(context);
       const post = validateNewPost(request);
       const userId = await ensureAuthor(ctx, context);
+      await ensureMentionedAuthors(ctx, context, post.text);
       return idempotently(
         ctx,
         { context, userId, method: CREATE_POST, request },
@@ -51,6 +52,7 @@ export function postsRpc(
       const text = textField(errors, 'text', request.text);
       errors.throwIfAny();
       const userId = await ensureAuthor(ctx, context);
+      await ensureMentionedAuthors(ctx, context, text);
       return { post: toPost(await updatePost(db, userId, postId, text)) };
     },
 

@@ -37,7 +37,8 @@ export async function rememberUnknownActors(db: Kysely<NotificationDatabase>, pr
 }
 
 /**
- * Forgets a deleted account: its notifications either way, its preferences, its profile;
+ * Forgets a deleted account: its notifications either way, its preferences, its push
+ * destinations, its profile;
  * a tombstone keeps late events from other producers from notifying about it again.
  */
 export async function deleteUser(db: Kysely<NotificationDatabase>, userId: string): Promise<void> {
@@ -46,6 +47,9 @@ export async function deleteUser(db: Kysely<NotificationDatabase>, userId: strin
     .where((eb) => eb.or([eb('recipient_id', '=', userId), eb('actor_id', '=', userId)]))
     .execute();
   await db.deleteFrom('disabled_preferences').where('user_id', '=', userId).execute();
+  // Its push destinations too: no other account may register them while they are held.
+  await db.deleteFrom('web_push_subscriptions').where('user_id', '=', userId).execute();
+  await db.deleteFrom('expo_push_tokens').where('user_id', '=', userId).execute();
   await db.deleteFrom('actors').where('id', '=', userId).execute();
   await db
     .insertInto('deleted_users')

@@ -19,18 +19,25 @@ async function lockUser(db: Kysely<NotificationDatabase>, userId: string): Promi
   await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`push:${userId}`}, 0))`.execute(db);
 }
 
+/** What registering a destination came to. */
+export type Registration<T> =
+  | { kind: 'stored'; value: T }
+  /** The user already has `max` other destinations of this kind. */
+  | { kind: 'too-many' }
+  /** Another account has the destination: it is never moved silently (see docs/api.md). */
+  | { kind: 'taken' };
+
 /**
  * Stores the subscription for `userId` (call inside a transaction). The same endpoint again
- * replaces its keys; an endpoint another user had moves to this one under a new id, so that
- * the previous user's queued pushes (addressed by id) are never sent to the new one.
- * Returns undefined when the user already has `max` other subscriptions.
+ * from the same user replaces its keys and keeps its id; from another user it changes
+ * nothing — whoever registers a known endpoint would otherwise receive its owner's pushes.
  */
 export async function upsertWebPushSubscription(
   db: Kysely<NotificationDatabase>,
   userId: string,
   subscription: SubscriptionKeys,
   max: number,
-): Promise<string | undefined> {
+): Promise<Registration<string>> {
   await lockUser(db, userId);
   const others = await db
     .selectFrom('web_push_subscriptions')
@@ -38,23 +45,24 @@ export async function upsertWebPushSubscription(
     .where('user_id', '=', userId)
     .where('endpoint', '<>', subscription.endpoint)
     .executeTakeFirstOrThrow();
-  if (Number(others.count) >= max) return undefined;
+  if (Number(others.count) >= max) return { kind: 'too-many' };
   const row = await db
     .insertInto('web_push_subscriptions')
     .values({ id: uuidv7(), user_id: userId, ...subscription })
     .onConflict((oc) =>
-      oc.column('endpoint').doUpdateSet((eb) => ({
-        id: sql<string>`CASE WHEN web_push_subscriptions.user_id = excluded.user_id
-          THEN web_push_subscriptions.id ELSE excluded.id END`,
-        user_id: eb.ref('excluded.user_id'),
-        p256dh: eb.ref('excluded.p256dh'),
-        auth: eb.ref('excluded.auth'),
-        updated_at: sql<Date>`now()`,
-      })),
+      oc
+        .column('endpoint')
+        .doUpdateSet((eb) => ({
+          p256dh: eb.ref('excluded.p256dh'),
+          auth: eb.ref('excluded.auth'),
+          updated_at: sql<Date>`now()`,
+        }))
+        // Another user's endpoint: no row is written, none returned.
+        .where('web_push_subscriptions.user_id', '=', userId),
     )
     .returning('id')
-    .executeTakeFirstOrThrow();
-  return row.id;
+    .executeTakeFirst();
+  return row ? { kind: 'stored', value: row.id } : { kind: 'taken' };
 }
 
 export async function deleteWebPushSubscription(
@@ -85,13 +93,13 @@ export async function findWebPushSubscription(
     .executeTakeFirst();
 }
 
-/** Like web subscriptions: a token belongs to the user who registered it last. */
+/** Like web subscriptions: a token stays with the user who registered it until they remove it. */
 export async function upsertExpoPushToken(
   db: Kysely<NotificationDatabase>,
   userId: string,
   token: string,
   max: number,
-): Promise<boolean> {
+): Promise<Registration<string>> {
   await lockUser(db, userId);
   const others = await db
     .selectFrom('expo_push_tokens')
@@ -99,13 +107,20 @@ export async function upsertExpoPushToken(
     .where('user_id', '=', userId)
     .where('token', '<>', token)
     .executeTakeFirstOrThrow();
-  if (Number(others.count) >= max) return false;
-  await db
+  if (Number(others.count) >= max) return { kind: 'too-many' };
+  const row = await db
     .insertInto('expo_push_tokens')
     .values({ token, user_id: userId })
-    .onConflict((oc) => oc.column('token').doUpdateSet((eb) => ({ user_id: eb.ref('excluded.user_id') })))
-    .execute();
-  return true;
+    // The same user again: a no-op update, so that the row comes back.
+    .onConflict((oc) =>
+      oc
+        .column('token')
+        .doUpdateSet((eb) => ({ user_id: eb.ref('excluded.user_id') }))
+        .where('expo_push_tokens.user_id', '=', userId),
+    )
+    .returning('token')
+    .executeTakeFirst();
+  return row ? { kind: 'stored', value: row.token } : { kind: 'taken' };
 }
 
 export async function deleteExpoPushToken(

@@ -48,6 +48,22 @@ export async function isFollowing(db: Kysely<PostDatabase>, followerId: string, 
   return row !== undefined;
 }
 
+/** Those of `ids` who follow `followeeId`. */
+export async function followersAmong(
+  db: Kysely<PostDatabase>,
+  followeeId: string,
+  ids: readonly string[],
+): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const rows = await db
+    .selectFrom('follows')
+    .select('follower_id')
+    .where('followee_id', '=', followeeId)
+    .where('follower_id', 'in', ids)
+    .execute();
+  return rows.map((row) => row.follower_id);
+}
+
 /** The replica's profiles of these users (those it knows). */
 export async function findAuthorsByIds(db: Kysely<PostDatabase>, ids: readonly string[]): Promise<AuthorRow[]> {
   if (ids.length === 0) return [];
