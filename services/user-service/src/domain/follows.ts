@@ -2,7 +2,7 @@
 import { invalidArgument, notFound, type UserCaller } from '@wren/platform';
 import type { Kysely } from 'kysely';
 import { isForeignKeyViolation } from '../db/pg-errors.js';
-import { deleteFollow, insertFollow } from '../db/queries/follows.js';
+import { deleteFollow, insertFollow, lockFollowPair } from '../db/queries/follows.js';
 import type { ProfileRow } from '../db/queries/users.js';
 import type { UserDatabase } from '../db/schema.js';
 import { publish, userEvents } from './events.js';
@@ -18,6 +18,7 @@ export async function followUser(db: Kysely<UserDatabase>, caller: UserCaller, u
     throw invalidArgument({ field: 'username', description: 'cannot follow yourself' });
   try {
     const followed = await db.transaction().execute(async (trx) => {
+      await lockFollowPair(trx, caller.userId, followee.id);
       if (!(await insertFollow(trx, caller.userId, followee.id))) return false;
       await publish(trx, userEvents.followed(caller.userId, followee.id, new Date()));
       return true;
@@ -40,6 +41,7 @@ export async function unfollowUser(
 ): Promise<ProfileRow> {
   const followee = await profileByUsername(db, username, caller.userId);
   const unfollowed = await db.transaction().execute(async (trx) => {
+    await lockFollowPair(trx, caller.userId, followee.id);
     if (!(await deleteFollow(trx, caller.userId, followee.id))) return false;
     await publish(trx, userEvents.unfollowed(caller.userId, followee.id));
     return true;

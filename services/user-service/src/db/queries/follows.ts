@@ -15,6 +15,21 @@ export interface FollowEntryRow {
   followed_at: Date;
 }
 
+/**
+ * Locks both users' rows, in id order, before a follow or unfollow changes their counts. The
+ * counting trigger updates the follower's row and then the followee's, so A following B
+ * while B follows A would otherwise lock the same two rows in opposite orders: a deadlock.
+ */
+export async function lockFollowPair(db: Kysely<UserDatabase>, followerId: string, followeeId: string): Promise<void> {
+  await db
+    .selectFrom('users')
+    .select('id')
+    .where('id', 'in', [followerId, followeeId])
+    .orderBy('id')
+    .forNoKeyUpdate()
+    .execute();
+}
+
 /** True when a new follow was recorded, false when it already existed. */
 export async function insertFollow(db: Kysely<UserDatabase>, followerId: string, followeeId: string): Promise<boolean> {
   const result = await db
