@@ -8,6 +8,7 @@ export default defineConfig({
       'scripts/test/**/*.test.ts',
       'deploy/test/**/*.test.ts',
       'bench/test/**/*.test.ts',
+      'chaos/test/**/*.test.ts',
     ],
     globalSetup: ['packages/testkit/src/global-setup.ts'],
     // Suites start real servers and argon2 hashes; two cores, so two files at a time.

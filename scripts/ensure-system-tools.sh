@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The deploy checks and the benchmark use tools that come from Debian, not npm:
 # promtool and prometheus (package prometheus), docker-compose (v1, for `config`), wrk and
-# pgbench and psql. Installs what is missing when it can (root with apt-get, as on CI); otherwise
+# pgbench and psql; the replica and chaos tests start redis-server. Installs what is missing when it can (root with apt-get, as on CI); otherwise
 # says what to install. kubectl (for `kubectl kustomize`, kustomize v5) must be on the
 # machine already: Debian's kubernetes-client is too old for kustomize components.
 set -euo pipefail
@@ -13,6 +13,7 @@ declare -A package_of=(
   [wrk]=wrk
   [pgbench]=postgresql-contrib
   [psql]=postgresql-client
+  [redis-server]=redis-server
 )
 
 missing=()

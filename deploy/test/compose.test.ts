@@ -58,9 +58,9 @@ test('without the env file, compose refuses to start and says how to make it', (
   expect(result.stderr).toMatch(/POSTGRES_PASSWORD[\s\S]*make deploy\/\.env with deploy\/make-compose-env\.ts/);
 });
 
-test('has PostgreSQL, a migration per database, the four processes and the observability stack', () => {
+test('has PostgreSQL, a migration per database, the four processes, Redis and the observability stack', () => {
   expect(Object.keys(services).sort()).toEqual(
-    ['postgres', ...databaseProcesses.map(migration), ...wrenProcesses, ...observability].sort(),
+    ['postgres', ...databaseProcesses.map(migration), ...wrenProcesses, 'redis', ...observability].sort(),
   );
   expect(service('postgres').healthcheck?.test).toEqual(expect.arrayContaining(['pg_isready']));
 });
@@ -104,8 +104,22 @@ test('start order: PostgreSQL healthy → migrations done → services healthy �
     expect(envOf(process).MIGRATE_ON_START).toBe('false');
   }
   expect(service('api-gateway').depends_on).toEqual(
-    Object.fromEntries(databaseProcesses.map((p) => [p, { condition: 'service_healthy' }])),
+    Object.fromEntries([...databaseProcesses, 'redis'].map((p) => [p, { condition: 'service_healthy' }])),
   );
+});
+
+test('the gateway keeps its rate-limit counts in the Redis service, which is health-checked and keeps nothing', () => {
+  const url = new URL(envOf('api-gateway').RATE_LIMIT_REDIS_URL ?? '');
+  expect(url.protocol).toBe('redis:');
+  expect(Object.keys(services)).toContain(url.hostname);
+  const redis = service(url.hostname);
+  expect(redis.command?.[0]).toBe('redis-server');
+  // redis-server's own port: the command sets no other.
+  expect(Number(url.port || 6379)).toBe(6379);
+  expect(redis.command).not.toContain('--port');
+  expect(redis.healthcheck?.test).toEqual(['CMD', 'redis-cli', 'ping']);
+  expect(redis.command?.join(' ')).toContain('--appendonly no');
+  expect(redis.read_only).toBe(true);
 });
 
 test.each(databaseProcesses)('%s-migrate runs migrate.ts from the service’s image on its database', (process) => {

@@ -41,6 +41,11 @@ beforeAll(async () => {
   standIns = await secretStandIns();
 });
 
+/** The shared-rate-limits component's Redis: one pod, reached by the gateways only. */
+const RATE_LIMIT_REDIS = 'rate-limit-redis';
+const wrenPodTemplates = (manifests: Manifest[]) =>
+  podTemplates(manifests).filter(({ owner }) => owner.metadata.name !== RATE_LIMIT_REDIS);
+
 const deploymentOf = (manifests: Manifest[], process: WrenProcess) => named(manifests, 'Deployment', process);
 const containerOf = (manifests: Manifest[], process: WrenProcess) =>
   onlyContainer(deploymentOf(manifests, process).spec.template);
@@ -55,9 +60,10 @@ describe.each(kustomizations)('%s', (kustomization) => {
     for (const manifest of manifests()) validateManifest(manifest);
   });
 
-  test('has a Deployment per process and no other', () => {
+  test('has a Deployment per process and no other (the overlays add the rate-limit Redis)', () => {
     const names = ofKind(manifests(), 'Deployment').map((d) => d.metadata.name);
-    expect(names.sort()).toEqual([...wrenProcesses].sort());
+    const expected = kustomization === 'base' ? [...wrenProcesses] : [...wrenProcesses, RATE_LIMIT_REDIS];
+    expect(names.sort()).toEqual(expected.sort());
   });
 
   test('references Secrets but contains none', () => {
@@ -85,9 +91,13 @@ describe.each(kustomizations)('%s', (kustomization) => {
       expect(httpProbe(container.readinessProbe)).toEqual({ path: '/readyz', port: listening.servingPort });
     } else {
       expect(portNamed('grpc')).toBe(listening.servingPort);
-      for (const probe of [container.startupProbe, container.livenessProbe, container.readinessProbe]) {
+      for (const probe of [container.startupProbe, container.readinessProbe]) {
         expect(probe?.grpc?.port).toBe(listening.servingPort);
       }
+      // Not the gRPC health, which reports NOT_SERVING while the database is away: an
+      // outage must take pods out of traffic, not get them restarted.
+      expect(container.livenessProbe?.httpGet?.path).toBe('/healthz');
+      expect(containerPortNumber(container, container.livenessProbe?.httpGet?.port)).toBe(listening.adminPort);
     }
   });
 
@@ -109,7 +119,8 @@ describe.each(kustomizations)('%s', (kustomization) => {
       expect(backends.map((d) => d.metadata.name)).toEqual([service.metadata.name]);
       const container = onlyContainer((backends[0] as Manifest).spec.template);
       const headless = service.spec.clusterIP === 'None';
-      expect(headless).toBe(service.metadata.name !== 'api-gateway');
+      // The gateway and the rate-limit Redis are reached through one virtual IP.
+      expect(headless).toBe(!['api-gateway', RATE_LIMIT_REDIS].includes(service.metadata.name));
       for (const port of service.spec.ports) {
         const target = containerPortNumber(container, port.targetPort);
         expect(target, `${service.metadata.name} ${port.name}`).toBeDefined();
@@ -175,11 +186,13 @@ describe.each(kustomizations)('%s', (kustomization) => {
 
 describe('overlays', () => {
   const images = (manifests: Manifest[]) =>
-    podTemplates(manifests).map(({ template }) => onlyContainer(template).image ?? '');
+    wrenPodTemplates(manifests).map(({ template }) => onlyContainer(template).image ?? '');
+  const wrenDeployments = (manifests: Manifest[]) =>
+    ofKind(manifests, 'Deployment').filter((d) => d.metadata.name !== RATE_LIMIT_REDIS);
 
   test('dev: one replica each, debug logs, network policies, no autoscaling', () => {
     const dev = renderOnce('overlays/dev');
-    for (const deployment of ofKind(dev, 'Deployment')) expect(deployment.spec.replicas).toBe(1);
+    for (const deployment of wrenDeployments(dev)) expect(deployment.spec.replicas).toBe(1);
     expect(envOf(dev, 'user-service').LOG_LEVEL).toBe('debug');
     expect(ofKind(dev, 'HorizontalPodAutoscaler')).toEqual([]);
     expect(named(dev, 'NetworkPolicy', 'default-deny')).toBeDefined();
@@ -190,7 +203,7 @@ describe('overlays', () => {
     const prod = renderOnce('overlays/prod');
     const targets = ofKind(prod, 'HorizontalPodAutoscaler').map((h) => h.spec.scaleTargetRef.name);
     expect(targets.sort()).toEqual([...wrenProcesses].sort());
-    for (const deployment of ofKind(prod, 'Deployment')) expect(deployment.spec.replicas).toBeUndefined();
+    for (const deployment of wrenDeployments(prod)) expect(deployment.spec.replicas).toBeUndefined();
     for (const image of images(prod)) expect(image).toMatch(/^[\w.-]+\/[\w/-]+:\d+\.\d+\.\d+$/);
     const env = envOf(prod, 'post-service');
     expect(env.OTEL_TRACES_SAMPLER).toBe('parentbased_traceidratio');
@@ -205,6 +218,35 @@ describe('overlays', () => {
       expect(matchesLabels(monitor.spec.selector.matchLabels, service.metadata.labels)).toBe(true);
       expect(monitor.spec.endpoints).toEqual([expect.objectContaining({ port: 'admin', path: '/metrics' })]);
       expect(service.spec.ports.map((p: { name: string }) => p.name)).toContain('admin');
+    }
+  });
+});
+
+describe.each(['overlays/dev', 'overlays/prod'] as const)('%s shared rate limits', (kustomization) => {
+  const manifests = () => renderOnce(kustomization);
+
+  test('the gateways count in one Redis: one pod, pinned, never overlapping another', () => {
+    const redis = named(manifests(), 'Deployment', RATE_LIMIT_REDIS);
+    expect(redis.spec.replicas).toBe(1);
+    expect(redis.spec.strategy.type).toBe('Recreate');
+    expect(onlyContainer(redis.spec.template).image).toMatch(/^[\w.-]+\/[\w/-]+:\d+\.\d+\.\d+$/);
+    const url = new URL(envOf(manifests(), 'api-gateway').RATE_LIMIT_REDIS_URL ?? '');
+    const service = named(manifests(), 'Service', url.hostname);
+    const port = service.spec.ports.find((p: { port: number }) => p.port === Number(url.port));
+    expect(port, 'the Service has the port of RATE_LIMIT_REDIS_URL').toBeDefined();
+    expect(matchesLabels(service.spec.selector, redis.spec.template.metadata?.labels)).toBe(true);
+    expect(containerPortNumber(onlyContainer(redis.spec.template), port.targetPort)).toBe(6379);
+  });
+
+  test('only the gateways reach it', () => {
+    const pods = wrenPods(manifests());
+    const redis = pods.get(RATE_LIMIT_REDIS);
+    if (!redis) throw new Error('no Redis pod');
+    const policies = networkPolicies(manifests());
+    const to = (from: string) => ({ from: pods.get(from) ?? surroundings.podInOtherNamespace, to: redis, port: 6379 });
+    expect(allows(policies, to('api-gateway'))).toBe(true);
+    for (const other of ['user-service', 'post-service', 'notification-service', 'other-app']) {
+      expect(allows(policies, to(other)), other).toBe(false);
     }
   });
 });

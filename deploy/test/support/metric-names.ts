@@ -14,9 +14,8 @@ export interface ExposedMetric {
   /** Processes that must expose it (after a little traffic). */
   services: readonly WrenService[];
   /**
-   * Set when no series exists until something rare happens (none today: every labelled
-   * series above is created at start or by the live test's traffic); the live test does
-   * not expect such a metric.
+   * Set when no series exists until something rare happens or a setting is on; the live
+   * test does not expect such a metric.
    */
   onlyAfter?: string;
 }
@@ -45,6 +44,12 @@ export const exposedMetrics: readonly ExposedMetric[] = [
   { name: 'wren_push_oldest_due_age_seconds', type: 'gauge', services: ['notification-service'] },
   { name: 'wren_push_attempts_total', type: 'counter', services: ['notification-service'] },
   { name: 'wren_notification_streams_active', type: 'gauge', services: ['notification-service'] },
+  {
+    name: 'gateway_rate_limit_store_errors_total',
+    type: 'counter',
+    services: ['api-gateway'],
+    onlyAfter: 'RATE_LIMIT_REDIS_URL is set (the counter exists only with the shared store)',
+  },
   // prom-client's default metrics (the ones the dashboard and the alerts use).
   { name: 'process_cpu_seconds_total', type: 'counter', services: everyProcess },
   { name: 'process_resident_memory_bytes', type: 'gauge', services: everyProcess },

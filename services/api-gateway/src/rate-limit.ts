@@ -1,15 +1,20 @@
 /**
- * Rate limits, in memory (one gateway process keeps its own counts; with several replicas
- * each enforces the limit on its share). The API under /v1 is limited per user when the
- * request carries a valid token, else per client address; login and register have a much
- * smaller budget per address, against credential stuffing and sign-up floods. Probes and
- * the docs are never limited: a kubelet must not be throttled into restarting us.
+ * Rate limits. Counts are kept in memory by default (right for one gateway: with several
+ * replicas each would allow the whole limit); RATE_LIMIT_REDIS_URL keeps them in Redis,
+ * shared by every replica (rate-limit-store.ts; docs/decisions/0009). The API under /v1 is
+ * limited per user when the request carries a valid token, else per client address; login
+ * and register have a much smaller budget per address, against credential stuffing and
+ * sign-up floods. Probes and the docs are never limited: a kubelet must not be throttled
+ * into restarting us.
  */
 import { isIPv6 } from 'node:net';
 import rateLimit, { type RateLimitOptions } from '@fastify/rate-limit';
+import type { Logger } from '@wren/platform';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Registry } from 'prom-client';
 import type { RateLimitConfig } from './config.js';
 import { ProblemError } from './errors.js';
+import { redisRateLimitStore } from './rate-limit-store.js';
 
 /**
  * The key for an address. An IPv6 client usually holds a whole /64, so counting single
@@ -38,8 +43,15 @@ const byCaller = (request: FastifyRequest): string =>
 const tooMany = (_request: FastifyRequest, context: { after: string }) =>
   new ProblemError('rate-limited', `Too many requests; try again in ${context.after}.`);
 
-export async function registerRateLimits(app: FastifyInstance, config: RateLimitConfig): Promise<void> {
+export async function registerRateLimits(
+  app: FastifyInstance,
+  config: RateLimitConfig,
+  deps: { logger: Logger; registry: Registry },
+): Promise<void> {
+  const shared = config.redisUrl ? redisRateLimitStore(config.redisUrl, deps) : undefined;
+  if (shared) app.addHook('onClose', () => shared.close());
   await app.register(rateLimit, {
+    ...(shared && { store: shared.store, skipOnError: true }),
     global: true,
     max: config.globalMax,
     timeWindow: config.windowMs,

@@ -1,6 +1,7 @@
 /**
  * Where a producer's relay delivers: the EventSinkService of each consumer, named in
- * configuration (`OUTBOX_SUBSCRIBERS=post-service=post-service:50052,…`), called with a
+ * configuration (`OUTBOX_SUBSCRIBERS=post-service=post-service:50052,…`; an address may be any
+ * grpc-js target, a list of replicas `ipv4:host:port,host:port` too), called with a
  * service credential.
  */
 import { EventSinkServiceDefinition } from '@wren/contracts/events/v1/event_sink_service.js';
@@ -15,8 +16,10 @@ export interface SubscriberAddress {
 }
 
 function parseSubscribers(raw: string): SubscriberAddress[] {
+  // An entry starts at `name=`: a comma before anything else belongs to the address, as in
+  // grpc-js's list of replicas `ipv4:10.0.0.1:50052,10.0.0.2:50052`.
   return raw
-    .split(',')
+    .split(/,(?=\s*[a-z0-9-]+=)/)
     .map((entry) => entry.trim())
     .filter((entry) => entry !== '')
     .map((entry) => {
