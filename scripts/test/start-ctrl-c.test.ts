@@ -3,15 +3,14 @@
  * process group, not to one process; the launcher must still stop the services first and
  * PostgreSQL last, exit 0, and print no error — no service may see its database go away.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { isProcessAlive } from '@wren/platform';
-import { eventually, freePort, freePortRange } from '@wren/testkit';
+import { eventually, freePort, freePortRange, spawnTsEntry } from '@wren/testkit';
 import { afterAll, expect, test } from 'vitest';
 
-const root = resolve(import.meta.dirname, '..', '..');
 let dataDir: string | undefined;
 let launcher: ChildProcess | undefined;
 
@@ -35,10 +34,9 @@ test('Ctrl-C (SIGINT to the process group) stops services, then PostgreSQL, with
     freePort(),
     freePort(),
   ]);
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
-    cwd: root,
-    env: {
-      PATH: process.env.PATH ?? '',
+  const { child, output, exited } = spawnTsEntry(
+    'scripts/start.ts',
+    {
       LOG_LEVEL: 'warn',
       WREN_DATA_DIR: dataDir,
       PORT: String(gateway),
@@ -49,23 +47,12 @@ test('Ctrl-C (SIGINT to the process group) stops services, then PostgreSQL, with
       WREN_ADMIN_PORT_BASE: String(await freePortRange(4)),
     },
     // Its own process group, standing for the terminal's foreground group.
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  launcher = child;
-  let output = '';
-  child.stdout?.on('data', (chunk) => {
-    output += chunk;
-  });
-  child.stderr?.on('data', (chunk) => {
-    output += chunk;
-  });
-  const exited = new Promise<number | string>((done) =>
-    child.once('exit', (code, signal) => done(code ?? signal ?? '')),
+    { detached: true },
   );
+  launcher = child;
 
-  await eventually(async () => output.includes('ready in'), 90_000).catch((error: Error) => {
-    throw new Error(`${error.message}\n${output}`);
+  await eventually(async () => output().includes('ready in'), 90_000).catch((error: Error) => {
+    throw new Error(`${error.message}\n${output()}`);
   });
   const register = await fetch(`http://127.0.0.1:${gateway}/v1/auth/register`, {
     method: 'POST',
@@ -74,19 +61,19 @@ test('Ctrl-C (SIGINT to the process group) stops services, then PostgreSQL, with
   });
   expect(register.status).toBe(201);
   // As root, the launcher says how it let the postgres user into the private folder.
-  if (process.getuid?.() === 0) expect(output).toContain('(chmod o+x), so that PostgreSQL can reach its data');
+  if (process.getuid?.() === 0) expect(output()).toContain('(chmod o+x), so that PostgreSQL can reach its data');
   const pidFile = join(dataDir, 'postgres', 'pgdata', 'postmaster.pid');
   postgresPid = Number((await readFile(pidFile, 'utf8')).split('\n')[0]);
   expect(isProcessAlive(postgresPid)).toBe(true);
 
-  const beforeStop = output.length;
+  const beforeStop = output().length;
   process.kill(-(child.pid as number), 'SIGINT');
-  expect(await exited, output).toBe(0);
-  expect(output).toContain('[wren] stopped');
+  expect(await exited, output()).toBe(0);
+  expect(output()).toContain('[wren] stopped');
   // No error from any service (pino levels 50 and 60), nor a lost database connection.
-  expect(output).not.toMatch(/"level":(50|60)/);
+  expect(output()).not.toMatch(/"level":(50|60)/);
   // Stopped in order, nothing even warns on the way down (a backend gone too early would).
-  expect(output.slice(beforeStop)).not.toMatch(/"level":40/);
-  expect(output).not.toMatch(/FATAL|terminating connection|database connection lost|unhandled/i);
+  expect(output().slice(beforeStop)).not.toMatch(/"level":40/);
+  expect(output()).not.toMatch(/FATAL|terminating connection|database connection lost|unhandled/i);
   expect(isProcessAlive(postgresPid)).toBe(false);
 }, 180_000);

@@ -3,38 +3,16 @@
  * in a temporary data directory. Data survives a restart, and a launcher killed with
  * SIGKILL (leaving PostgreSQL running) does not stop the next start.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { eventually, freePort, freePortRange } from '@wren/testkit';
+import { join } from 'node:path';
+import { eventually, freePort, freePortRange, spawnTsEntry, type WatchedProcess } from '@wren/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-const root = resolve(import.meta.dirname, '..', '..');
-
-interface Launcher {
-  child: ChildProcess;
-  output(): string;
-  exited: Promise<number | string>;
-}
+type Launcher = WatchedProcess;
 
 function launch(env: Record<string, string>): Launcher {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
-    cwd: root,
-    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (chunk) => {
-    output += chunk;
-  });
-  child.stderr?.on('data', (chunk) => {
-    output += chunk;
-  });
-  const exited = new Promise<number | string>((done) =>
-    child.once('exit', (code, signal) => done(code ?? signal ?? '')),
-  );
-  return { child, output: () => output, exited };
+  return spawnTsEntry('scripts/start.ts', { LOG_LEVEL: 'warn', ...env });
 }
 
 describe('npm start', () => {

@@ -2,9 +2,8 @@
  * A real Prometheus for the live test: its config is the shipped prometheus.yml with the
  * targets pointed at a test system, and a small client for its HTTP API.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { eventually } from '@wren/testkit';
+import { eventually, spawnWatched } from '@wren/testkit';
 import { stringify } from 'yaml';
 import { prometheusConfigPath, readYaml } from './observability-files.js';
 import { prometheusBinary } from './observability-tools.js';
@@ -57,32 +56,16 @@ export async function startPrometheus(options: {
   dataDir: string;
   listenAddress: string;
 }): Promise<RunningPrometheus> {
-  const child: ChildProcess = spawn(
-    prometheusBinary,
-    [
-      `--config.file=${options.configPath}`,
-      `--storage.tsdb.path=${options.dataDir}`,
-      `--web.listen-address=${options.listenAddress}`,
-      '--log.level=warn',
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let output = '';
-  child.stdout?.on('data', (chunk) => {
-    output += chunk;
-  });
-  child.stderr?.on('data', (chunk) => {
-    output += chunk;
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  let spawnError: Error | undefined;
-  child.once('error', (error) => {
-    spawnError = error;
-  });
+  const { child, output, exited, spawnError } = spawnWatched(prometheusBinary, [
+    `--config.file=${options.configPath}`,
+    `--storage.tsdb.path=${options.dataDir}`,
+    `--web.listen-address=${options.listenAddress}`,
+    '--log.level=warn',
+  ]);
   const url = `http://${options.listenAddress}`;
   const running: RunningPrometheus = {
     url,
-    output: () => output,
+    output,
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');
@@ -93,13 +76,14 @@ export async function startPrometheus(options: {
   };
   try {
     await eventually(async () => {
-      if (spawnError) throw new Error(`cannot run ${prometheusBinary}: ${spawnError.message}`);
-      if (child.exitCode !== null) throw new Error(`prometheus exited with ${child.exitCode}:\n${output}`);
+      const failed = spawnError();
+      if (failed) throw new Error(`cannot run ${prometheusBinary}: ${failed.message}`);
+      if (child.exitCode !== null) throw new Error(`prometheus exited with ${child.exitCode}:\n${output()}`);
       return (await fetch(`${url}/-/ready`)).ok;
     }, 30_000);
   } catch (error) {
     await running.stop();
-    throw new Error(`prometheus did not become ready: ${String(error)}\n${output}`);
+    throw new Error(`prometheus did not become ready: ${String(error)}\n${output()}`);
   }
   return running;
 }

@@ -2,28 +2,18 @@
  * The migration-only entry points (what compose's one-shot steps and the Kubernetes Jobs
  * run): migrate a fresh database and exit 0; refuse a missing DATABASE_URL with exit 1.
  */
-import { spawn } from 'node:child_process';
-import { join, resolve } from 'node:path';
-import { createTestDatabase } from '@wren/testkit';
+import { join } from 'node:path';
+import { createTestDatabase, spawnTsEntry } from '@wren/testkit';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 
-const root = resolve(import.meta.dirname, '..', '..', '..');
-
-function runMigrate(service: string, env: Record<string, string>): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join('services', service, 'src', 'migrate.ts')], {
-    cwd: root,
-    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (chunk) => {
-    output += chunk;
-  });
-  child.stderr.on('data', (chunk) => {
-    output += chunk;
-  });
-  return new Promise((done) => child.once('exit', (code) => done({ code, output })));
+async function runMigrate(
+  service: string,
+  env: Record<string, string>,
+): Promise<{ code: number | string; output: string }> {
+  const run = spawnTsEntry(join('services', service, 'src', 'migrate.ts'), { LOG_LEVEL: 'info', ...env });
+  const code = await run.exited;
+  return { code, output: run.output() };
 }
 
 describe.each([

@@ -2,10 +2,9 @@
  * A Redis server of our own, on a free port, for tests and the chaos harness: never the
  * machine's Redis, which other work may be using. Nothing is persisted.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { createConnection } from 'node:net';
 import { freePort } from './free-port.js';
-import { eventually } from './process.js';
+import { eventually, spawnWatched } from './process.js';
 
 export interface RedisServer {
   url: string;
@@ -28,25 +27,22 @@ function answersPing(port: number): Promise<boolean> {
 /** `port`: to start one again where a stopped one was, as a restarted Redis would be. */
 export async function startRedisServer(options: { port?: number } = {}): Promise<RedisServer> {
   const port = options.port ?? (await freePort());
-  const child: ChildProcess = spawn(
-    process.env.REDIS_SERVER ?? 'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let output = '';
-  child.stdout?.on('data', (chunk) => {
-    output += chunk;
-  });
-  child.stderr?.on('data', (chunk) => {
-    output += chunk;
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const { child, output, exited } = spawnWatched(process.env.REDIS_SERVER ?? 'redis-server', [
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+  ]);
   const spawnFailed = new Promise<never>((_, reject) =>
     child.once('error', (error) => reject(new Error(`redis-server could not start: ${error.message}`))),
   );
   await Promise.race([
     eventually(async () => {
-      if (child.exitCode !== null) throw new Error(`redis-server exited:\n${output}`);
+      if (child.exitCode !== null) throw new Error(`redis-server exited:\n${output()}`);
       return answersPing(port);
     }, 10_000),
     spawnFailed,

@@ -15,8 +15,14 @@ export const IDEMPOTENCY_KEY_IN_USE = 'IDEMPOTENCY_KEY_IN_USE';
 
 /** Keys are kept at least this long (the contract promises 24 hours). */
 export const DEFAULT_IDEMPOTENCY_RETENTION_MS = 24 * 3600 * 1000;
-/** A claim older than this belongs to a request that died; it no longer blocks the key. */
-export const DEFAULT_IDEMPOTENCY_CLAIM_TIMEOUT_MS = 60_000;
+/**
+ * A claim older than this belongs to a request that died; it no longer blocks the key.
+ * Twice the gateway's default deadline (5 s): by then the caller has long given up, and a
+ * client retrying after a crash waits at most this long. Taking over a claim whose request
+ * is in fact still running is safe: that request's response update finds another claim_id
+ * and rolls its effect back, so the effect still happens once.
+ */
+export const DEFAULT_IDEMPOTENCY_CLAIM_TIMEOUT_MS = 10_000;
 
 export interface IdempotentCall<Response> {
   userId: string;
