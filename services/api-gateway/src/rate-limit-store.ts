@@ -54,6 +54,12 @@ class ObservedStore implements FastifyRateLimitStore {
 export interface SharedStore {
   /** The `store` option of @fastify/rate-limit. */
   store: FastifyRateLimitStoreCtor;
+  /**
+   * Resolves once Redis is connected, or after `timeoutMs` without it (then the gateway
+   * starts failing open, and says so). Without this wait the first requests of a fresh
+   * gateway would find no connection yet and all go uncounted.
+   */
+  connected(timeoutMs: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -99,6 +105,19 @@ export function redisRateLimitStore(url: string, deps: { logger: Logger; registr
   }
   return {
     store: SharedRedisStore,
+    async connected(timeoutMs) {
+      if (redis.status === 'ready') return;
+      let timer: NodeJS.Timeout | undefined;
+      const ready = new Promise<boolean>((resolve) => redis.once('ready', () => resolve(true)));
+      const late = new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), timeoutMs);
+      });
+      const isReady = await Promise.race([ready, late]);
+      clearTimeout(timer);
+      if (!isReady) {
+        deps.logger.warn({ timeoutMs }, 'rate-limit store not reachable at start; serving without limits until it is');
+      }
+    },
     async close() {
       redis.disconnect();
     },

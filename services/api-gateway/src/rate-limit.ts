@@ -36,6 +36,9 @@ export function addressKey(ip: string): string {
     .join(':')}::/64`;
 }
 
+/** How long a starting gateway waits for the shared store before it serves without it. */
+const STORE_CONNECT_WAIT_MS = 3000;
+
 const byAddress = (request: FastifyRequest): string => `ip:${addressKey(request.ip)}`;
 const byCaller = (request: FastifyRequest): string =>
   request.caller ? `user:${request.caller.userId}` : byAddress(request);
@@ -49,7 +52,10 @@ export async function registerRateLimits(
   deps: { logger: Logger; registry: Registry },
 ): Promise<void> {
   const shared = config.redisUrl ? redisRateLimitStore(config.redisUrl, deps) : undefined;
-  if (shared) app.addHook('onClose', () => shared.close());
+  if (shared) {
+    app.addHook('onClose', () => shared.close());
+    await shared.connected(STORE_CONNECT_WAIT_MS);
+  }
   await app.register(rateLimit, {
     ...(shared && { store: shared.store, skipOnError: true }),
     global: true,

@@ -3,6 +3,7 @@
  * away the gateway fails open (serves, warns once, counts the failures); when it is back,
  * limits apply again without a restart of the gateway.
  */
+import { freePort } from '@wren/testkit';
 import { type RedisServer, startRedisServer } from '@wren/testkit/redis-server';
 import { ServerError, Status } from 'nice-grpc-common';
 import { pino } from 'pino';
@@ -94,6 +95,42 @@ test('counts in Redis; with Redis away, serves uncounted and says so; with it ba
     timeout: 10_000,
     interval: 200,
   });
+});
+
+test('a gateway that starts before Redis answers counts from its first request once Redis is up', async () => {
+  // Redis comes up a moment after the gateway begins to start, as in a fresh deployment.
+  const port = await freePort();
+  const redisLater = new Promise<RedisServer>((resolve, reject) => {
+    setTimeout(() => startRedisServer({ port }).then(resolve, reject), 500);
+  });
+  const early = await startGateway(
+    readGatewayConfig({
+      HOST: '127.0.0.1',
+      PORT: '0',
+      ADMIN_HOST: '127.0.0.1',
+      ADMIN_PORT: '0',
+      USER_SERVICE_ADDR: user.addr,
+      POST_SERVICE_ADDR: post.addr,
+      NOTIFICATION_SERVICE_ADDR: notification.addr,
+      RATE_LIMIT_AUTH_MAX: String(AUTH_MAX),
+      RATE_LIMIT_REDIS_URL: `redis://127.0.0.1:${port}`,
+    }),
+    { logger: pino({ level: 'silent' }) },
+  );
+  const laterRedis = await redisLater;
+  try {
+    const statuses: number[] = [];
+    for (let i = 0; i <= AUTH_MAX; i++) {
+      statuses.push(
+        (await send(early.url, '/v1/auth/login', { method: 'POST', json: { login: 'early', password: 'guess' } }))
+          .status,
+      );
+    }
+    expect(statuses).toEqual([401, 401, 429]);
+  } finally {
+    await early.stop();
+    await laterRedis.stop();
+  }
 });
 
 async function redisKeys(): Promise<string[]> {
