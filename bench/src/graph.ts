@@ -1,6 +1,6 @@
 /**
- * The social graphs of the reference workload (see /work/shared/data/social-graph/SOURCE.md),
- * read from where they are kept, never copied. Each undirected edge becomes two follows,
+ * The social graphs of the reference workload, kept unmodified in bench/data/social-graph
+ * (provenance and citations in its README.md). Each undirected edge becomes two follows,
  * the way DeathStarBench's init_social_graph.py uses them.
  */
 import { readFile } from 'node:fs/promises';

@@ -18,7 +18,7 @@ import { launchWren, type WrenInstance } from './wren-launcher.js';
 
 const root = resolve(import.meta.dirname, '..', '..');
 const resultsDir = join(root, 'bench', 'results');
-const graphsDir = resolve(root, '..', 'shared', 'data', 'social-graph');
+const graphsDir = join(root, 'bench', 'data', 'social-graph');
 const log = (line: string) => console.log(`[bench] ${line}`);
 
 /** --pids: name each by its command line; a PostgreSQL postmaster brings its backends. */

@@ -2,7 +2,7 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildGraph, followsOf, graphName, loadGraph, parseEdgeList } from '../src/graph.js';
 
-const graphs = resolve(import.meta.dirname, '..', '..', '..', 'shared', 'data', 'social-graph');
+const graphs = resolve(import.meta.dirname, '..', 'data', 'social-graph');
 const plain = { oneBased: false, sizeLine: false };
 const matrixMarket = { oneBased: true, sizeLine: true };
 

@@ -70,7 +70,7 @@ export function callOptions(request: FastifyRequest): CallOptions {
  * Options for a create call: as `callOptions`, plus the client's `Idempotency-Key` (already
  * validated by the route's header schema) as `idempotency-key` metadata. A call that carries
  * a key may be retried on UNAVAILABLE, because the service answers a repeat with the first
- * result (blueprint §5); one without a key is never retried, so it cannot create twice.
+ * result (docs/architecture.md, the error model); one without a key is never retried, so it cannot create twice.
  */
 export function createCallOptions(request: FastifyRequest): CallOptions & WrenCallOptions {
   const options = callOptions(request);

@@ -40,7 +40,7 @@ export type ProblemKind = keyof typeof PROBLEM_KINDS;
 
 export const problemType = (kind: ProblemKind): string => `${PROBLEM_TYPE_PREFIX}${kind}`;
 
-/** The gRPC → HTTP table (blueprint §5). Codes not listed are 500. */
+/** The gRPC → HTTP table (docs/api.md, Errors). Codes not listed are 500. */
 export const GRPC_STATUS_TO_PROBLEM: ReadonlyMap<Status, ProblemKind> = new Map<Status, ProblemKind>([
   [Status.INVALID_ARGUMENT, 'validation-failed'], // 400
   [Status.FAILED_PRECONDITION, 'failed-precondition'], // 400

@@ -1,6 +1,6 @@
 /**
  * What post-service tells other services (notification-service): each event is written to
- * the outbox in the transaction of the change it describes (blueprint §8).
+ * the outbox in the transaction of the change it describes (docs/architecture.md, Events).
  */
 import { type EventPayload, publishEvents } from '@wren/platform';
 import type { Kysely } from 'kysely';

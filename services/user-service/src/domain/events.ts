@@ -1,5 +1,5 @@
 /**
- * What user-service tells other services (blueprint §8): each event is written to the
+ * What user-service tells other services (docs/architecture.md, Events): each event is written to the
  * outbox in the transaction of the change it describes, and the relay delivers it.
  */
 import type { UserProfile } from '@wren/contracts/events/v1/events.js';

@@ -2,7 +2,7 @@ import { type Kysely, sql } from 'kysely';
 
 /**
  * post-service's own copy of what it needs from user-service, fed by user-service's events
- * (blueprint §8): who users are (to show authors and resolve @mentions) and who follows
+ * (docs/architecture.md, Events): who users are (to show authors and resolve @mentions) and who follows
  * whom (for home timelines and followers-only visibility). Reads never call user-service.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
