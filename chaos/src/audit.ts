@@ -68,30 +68,46 @@ export async function audit(input: AuditInput): Promise<Check[]> {
     createdOnce('comments: acknowledged exactly once', written.comments, await countsByMarker(env, 'comments')),
   );
 
+  /** Every acknowledged write of a kind has its row; `key` names it as the rows do. */
+  const allPresent = <Thing extends { acknowledged: boolean }>(
+    name: string,
+    things: Thing[],
+    rowKeys: string[],
+    key: (thing: Thing) => string,
+    label: (thing: Thing) => string,
+  ): Check => {
+    const present = new Set(rowKeys);
+    const acknowledged = things.filter((thing) => thing.acknowledged);
+    return check(
+      name,
+      acknowledged.filter((thing) => !present.has(key(thing))).map(label),
+      `${acknowledged.length} acknowledged, all present`,
+    );
+  };
   const likeRows = await env.query<{ post_id: string; user_id: string }>(
     env.databases.posts,
     'SELECT post_id::text, user_id::text FROM post_likes',
   );
-  const likeSet = new Set(likeRows.map((row) => `${row.post_id}:${row.user_id}`));
   checks.push(
-    check(
+    allPresent(
       'likes: every acknowledged like exists',
-      written.likes.filter((l) => l.acknowledged && !likeSet.has(`${l.postId}:${idOf(l.by)}`)).map((l) => l.postId),
-      `${written.likes.filter((l) => l.acknowledged).length} acknowledged, all present`,
+      written.likes,
+      likeRows.map((row) => `${row.post_id}:${row.user_id}`),
+      (l) => `${l.postId}:${idOf(l.by)}`,
+      (l) => l.postId,
     ),
   );
   const followRows = await env.query<{ follower_id: string; followee_id: string }>(
     env.databases.users,
     'SELECT follower_id::text, followee_id::text FROM follows',
   );
-  const followSet = new Set(followRows.map((row) => `${row.follower_id}:${row.followee_id}`));
   checks.push(
-    check(
+    allPresent(
       'follows: every acknowledged follow exists',
-      written.follows
-        .filter((f) => f.acknowledged && !followSet.has(`${idOf(f.follower)}:${idOf(f.followee)}`))
-        .map((f) => `${f.follower}→${f.followee}`),
-      `${written.follows.filter((f) => f.acknowledged).length} acknowledged, all present`,
+      written.follows,
+      followRows.map((row) => `${row.follower_id}:${row.followee_id}`),
+      (f) => `${idOf(f.follower)}:${idOf(f.followee)}`,
+      (f) => `${f.follower}→${f.followee}`,
     ),
   );
 

@@ -43,48 +43,48 @@ export function startLoad(client: ChaosClient, users: ChaosUser[], options: { pa
   const followed = new Set<string>();
   let running = true;
 
-  const post = async (user: ChaosUser) => {
-    const marker = `chaos-${randomUUID()}`;
-    const entry = {
-      marker,
-      by: user.index,
-      author: user.index,
-      id: undefined as string | undefined,
-      acknowledged: false,
-    };
-    written.posts.push(entry);
-    const body = (await client.write('create post', {
+  /**
+   * Creates something whose text carries a unique marker (how the audit finds it again),
+   * under an Idempotency-Key that the client's retries reuse; records it before sending, so
+   * that a write never acknowledged is still audited (it may exist at most once).
+   */
+  const create = async <Entry extends { id: string | undefined; acknowledged: boolean }>(
+    what: string,
+    list: Entry[],
+    entry: Omit<Entry, 'id' | 'acknowledged'>,
+    request: { path: string; token: string; text: string },
+  ) => {
+    const recorded = { ...entry, id: undefined, acknowledged: false } as Entry;
+    list.push(recorded);
+    const body = (await client.write(what, {
       method: 'POST',
-      path: '/v1/posts',
-      token: user.token,
-      json: { text: `post ${marker}` },
+      path: request.path,
+      token: request.token,
+      json: { text: request.text },
       idempotencyKey: randomUUID(),
     })) as { id?: string } | undefined;
-    entry.id = body?.id;
-    entry.acknowledged = body !== undefined;
+    recorded.id = body?.id;
+    recorded.acknowledged = body !== undefined;
+  };
+  const post = async (user: ChaosUser) => {
+    const marker = `chaos-${randomUUID()}`;
+    await create(
+      'create post',
+      written.posts,
+      { marker, by: user.index, author: user.index },
+      { path: '/v1/posts', token: user.token, text: `post ${marker}` },
+    );
   };
   const comment = async (user: ChaosUser) => {
     const target = pick(written.posts.filter((p) => p.acknowledged && p.id));
     if (!target?.id) return post(user);
     const marker = `chaos-${randomUUID()}`;
-    const entry = {
-      marker,
-      by: user.index,
-      postId: target.id,
-      postAuthor: target.author,
-      id: undefined as string | undefined,
-      acknowledged: false,
-    };
-    written.comments.push(entry);
-    const body = (await client.write('create comment', {
-      method: 'POST',
-      path: `/v1/posts/${target.id}/comments`,
-      token: user.token,
-      json: { text: `comment ${marker}` },
-      idempotencyKey: randomUUID(),
-    })) as { id?: string } | undefined;
-    entry.id = body?.id;
-    entry.acknowledged = body !== undefined;
+    await create(
+      'create comment',
+      written.comments,
+      { marker, by: user.index, postId: target.id, postAuthor: target.author },
+      { path: `/v1/posts/${target.id}/comments`, token: user.token, text: `comment ${marker}` },
+    );
   };
   const like = async (user: ChaosUser) => {
     const target = pick(written.posts.filter((p) => p.acknowledged && p.id && !liked.has(`${p.id}:${user.index}`)));

@@ -25,6 +25,20 @@ let notification: ScriptedNotificationService;
 let gateway: RunningGateway;
 const logged: { level: number; msg: string }[] = [];
 
+/** A gateway on free ports in front of the scripted services, counting in `redisUrl`. */
+const gatewayConfig = (redisUrl: string) =>
+  readGatewayConfig({
+    HOST: '127.0.0.1',
+    PORT: '0',
+    ADMIN_HOST: '127.0.0.1',
+    ADMIN_PORT: '0',
+    USER_SERVICE_ADDR: user.addr,
+    POST_SERVICE_ADDR: post.addr,
+    NOTIFICATION_SERVICE_ADDR: notification.addr,
+    RATE_LIMIT_AUTH_MAX: String(AUTH_MAX),
+    RATE_LIMIT_REDIS_URL: redisUrl,
+  });
+
 beforeAll(async () => {
   redis = await startRedisServer();
   user = await startScriptedUserService();
@@ -34,20 +48,7 @@ beforeAll(async () => {
     throw new ServerError(Status.UNAUTHENTICATED, 'wrong password');
   });
   const logger = pino({ level: 'warn' }, { write: (line: string) => logged.push(JSON.parse(line)) });
-  gateway = await startGateway(
-    readGatewayConfig({
-      HOST: '127.0.0.1',
-      PORT: '0',
-      ADMIN_HOST: '127.0.0.1',
-      ADMIN_PORT: '0',
-      USER_SERVICE_ADDR: user.addr,
-      POST_SERVICE_ADDR: post.addr,
-      NOTIFICATION_SERVICE_ADDR: notification.addr,
-      RATE_LIMIT_AUTH_MAX: String(AUTH_MAX),
-      RATE_LIMIT_REDIS_URL: redis.url,
-    }),
-    { logger },
-  );
+  gateway = await startGateway(gatewayConfig(redis.url), { logger });
 });
 afterAll(async () => {
   await gateway?.stop();
@@ -103,20 +104,7 @@ test('a gateway that starts before Redis answers counts from its first request o
   const redisLater = new Promise<RedisServer>((resolve, reject) => {
     setTimeout(() => startRedisServer({ port }).then(resolve, reject), 500);
   });
-  const early = await startGateway(
-    readGatewayConfig({
-      HOST: '127.0.0.1',
-      PORT: '0',
-      ADMIN_HOST: '127.0.0.1',
-      ADMIN_PORT: '0',
-      USER_SERVICE_ADDR: user.addr,
-      POST_SERVICE_ADDR: post.addr,
-      NOTIFICATION_SERVICE_ADDR: notification.addr,
-      RATE_LIMIT_AUTH_MAX: String(AUTH_MAX),
-      RATE_LIMIT_REDIS_URL: `redis://127.0.0.1:${port}`,
-    }),
-    { logger: pino({ level: 'silent' }) },
-  );
+  const early = await startGateway(gatewayConfig(`redis://127.0.0.1:${port}`), { logger: pino({ level: 'silent' }) });
   const laterRedis = await redisLater;
   try {
     const statuses: number[] = [];
