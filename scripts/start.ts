@@ -34,8 +34,9 @@ const ports = {
   notification: env.NOTIFICATION_SERVICE_PORT ?? '50053',
 };
 // The admin ports (/metrics, /healthz, /readyz): gateway, user-, post-, notification-service.
+// A base of 0 gives each a free port (two runs on one machine, e.g. benchmarks).
 const adminPortBase = Number(env.WREN_ADMIN_PORT_BASE ?? 9460);
-const adminPort = (offset: number) => String(adminPortBase + offset);
+const adminPort = (offset: number) => (adminPortBase === 0 ? '0' : String(adminPortBase + offset));
 
 /** One `npm start` per data directory; a lock left by a crashed run is taken over. */
 async function takeLock(): Promise<string> {

@@ -84,7 +84,7 @@ export async function launchWren(
       ACCESS_TOKEN_TTL_SECONDS: '3600',
       LOG_LEVEL: 'warn',
       // Each process's metrics port on a free port: the defaults may be taken by another run.
-      ADMIN_PORT: '0',
+      WREN_ADMIN_PORT_BASE: '0',
       ADMIN_HOST: '127.0.0.1',
     },
   });
