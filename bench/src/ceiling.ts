@@ -31,10 +31,9 @@ export const CEILING_SCOPE = {
   included: [
     "home: loadHomePage, one statement (a range scan of the viewer's home_feed, limit 11, joined to the post views)",
     'user: loadUserPage, one statement (author, follow check, feed page of 11, post views)',
-    'compose: ensureAuthor look-up, idempotency claim, then in one transaction insertPost, insertFeedItem ' +
-      '(feed row + fan-out into the home_feed of the author and every follower), ' +
-      'mention look-up, replaceMentionsAndHashtags (2 deletes + mention insert), outbox insert + pg_notify, ' +
-      'loadPostViews, idempotency response update',
+    "compose: authorAndMentioned's one look-up of the author and the mentioned names, then insertComposedPost's " +
+      'one statement: idempotency key with its response, post (with mentions and hashtags), feed row, fan-out ' +
+      'into the home_feed of the author and every follower, mention index rows, outbox insert + pg_notify',
     'one extra indexed look-up per transaction that turns pgbench random numbers into ids and cursors',
   ],
   excluded: [

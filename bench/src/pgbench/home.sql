@@ -22,11 +22,7 @@ SELECT page.id AS feed_id, page.post_id AS feed_post_id, page.share_id AS feed_s
        a.username, a.display_name, a.avatar_url,
        EXISTS (SELECT 1 FROM post_likes l WHERE l.post_id = p.id AND l.user_id = :viewer::uuid) AS liked,
        EXISTS (SELECT 1 FROM shares s WHERE s.post_id = p.id AND s.user_id = :viewer::uuid) AS shared,
-       ARRAY(SELECT h.tag FROM post_hashtags h WHERE h.post_id = p.id ORDER BY h.position) AS hashtags,
-       COALESCE((
-         SELECT json_agg(json_build_object('user_id', m.user_id, 'username', ma.username) ORDER BY m.position)
-         FROM post_mentions m JOIN authors ma ON ma.id = m.user_id
-         WHERE m.post_id = p.id), '[]'::json) AS mentions
+       p.hashtags, p.mentions
   FROM page
   LEFT JOIN posts p ON p.id = page.post_id
   LEFT JOIN authors a ON a.id = p.author_id

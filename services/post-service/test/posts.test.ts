@@ -55,6 +55,29 @@ describe('CreatePost', () => {
     expect(stored.map((row) => row.tag).sort()).toEqual(['café', 'wren']);
   });
 
+  it('answers with the post exactly as it is read back, from the post and from timelines', async () => {
+    // The answer is made before the post is written (one statement, nothing read after):
+    // it must be what every later read shows the author.
+    const { post } = await svc.posts.createPost(
+      { text: `Read me back @${bob.username} @${eve.username} #one #two`, visibility: FOLLOWERS },
+      as(ann),
+    );
+    const read = await svc.posts.getPost({ postId: post?.id ?? '' }, as(ann));
+    expect(read.post).toEqual(post);
+    const home = await svc.posts.getHomeTimeline({ pageSize: 5, pageToken: '' }, as(ann));
+    const item = home.items.find((entry) => entry.item?.$case === 'post' && entry.item.value.id === post?.id);
+    expect(item?.item?.value).toEqual(post);
+    const mentions = await svc.db
+      .selectFrom('post_mentions')
+      .select(['user_id', 'position'])
+      .where('post_id', '=', post?.id ?? '')
+      .orderBy('position')
+      .execute();
+    expect(mentions).toEqual([
+      { user_id: bob.id, position: 0 },
+      { user_id: eve.id, position: 1 },
+    ]);
+  });
   it('counts length in user-perceived characters', async () => {
     const family = '👨‍👩‍👧‍👦';
     const post = await newPost(svc, ann, family.repeat(500));

@@ -1,3 +1,4 @@
+export * from './claim-in-statement.js';
 export * from './key.js';
 export * from './run-idempotent.js';
 export * from './sweeper.js';

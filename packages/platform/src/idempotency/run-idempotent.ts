@@ -54,6 +54,32 @@ interface KeyRow {
   response: Buffer | null;
 }
 
+/** The hash that decides whether two requests under one key are the same request. */
+export function requestHash(request: Uint8Array): Buffer {
+  return createHash('sha256').update(request).digest();
+}
+
+/**
+ * A request whose key is already taken: the first request's response if it is the same
+ * request and has finished, else IDEMPOTENCY_KEY_REUSED or IDEMPOTENCY_KEY_IN_USE.
+ */
+export async function answerRepeat<DB, Response>(
+  db: Kysely<DB>,
+  call: Pick<IdempotentCall<Response>, 'userId' | 'method' | 'key' | 'decode'>,
+  hash: Buffer,
+): Promise<Response> {
+  const existing = await sql<KeyRow>`
+    SELECT request_hash, response FROM idempotency_keys
+    WHERE user_id = ${call.userId} AND method = ${call.method} AND key = ${call.key}
+  `.execute(db);
+  const row = existing.rows[0];
+  // Gone between the two statements means a sweep removed it just now: ask for a retry.
+  if (!row) throw keyInUse();
+  if (!hash.equals(row.request_hash)) throw keyReused();
+  if (row.response === null) throw keyInUse();
+  return call.decode(new Uint8Array(row.response));
+}
+
 export async function runIdempotent<DB, Response>(
   db: Kysely<DB>,
   call: IdempotentCall<Response>,
@@ -62,7 +88,7 @@ export async function runIdempotent<DB, Response>(
 ): Promise<Response> {
   if (call.key === undefined) return db.transaction().execute(effect);
   const { userId, method, key } = call;
-  const hash = createHash('sha256').update(call.request).digest();
+  const hash = requestHash(call.request);
   const claimId = uuidv7();
   const retentionMs = options.retentionMs ?? DEFAULT_IDEMPOTENCY_RETENTION_MS;
   const claimMs = options.claimTimeoutMs ?? DEFAULT_IDEMPOTENCY_CLAIM_TIMEOUT_MS;
@@ -79,18 +105,7 @@ export async function runIdempotent<DB, Response>(
     RETURNING claim_id
   `.execute(db);
 
-  if (claimed.rows.length === 0) {
-    const existing = await sql<KeyRow>`
-      SELECT request_hash, response FROM idempotency_keys
-      WHERE user_id = ${userId} AND method = ${method} AND key = ${key}
-    `.execute(db);
-    const row = existing.rows[0];
-    // Gone between the two statements means a sweep removed it just now: ask for a retry.
-    if (!row) throw keyInUse();
-    if (!hash.equals(row.request_hash)) throw keyReused();
-    if (row.response === null) throw keyInUse();
-    return call.decode(new Uint8Array(row.response));
-  }
+  if (claimed.rows.length === 0) return answerRepeat(db, call, hash);
 
   try {
     return await db.transaction().execute(async (trx) => {

@@ -13,6 +13,14 @@ export interface PostsTable {
   like_count: Counter;
   comment_count: Counter;
   share_count: Counter;
+  /** `[{user_id, username}]` in text order, as a post view shows them (JSON text on write). */
+  mentions: ColumnType<MentionJson[], string | undefined, string>;
+  hashtags: ColumnType<string[], string[] | undefined, string[]>;
+}
+
+export interface MentionJson {
+  user_id: string;
+  username: string;
 }
 
 export interface PostRevisionsTable {

@@ -16,7 +16,14 @@ import {
 } from '@wren/platform';
 import { ClientError, ServerError } from 'nice-grpc';
 import type { PostServiceContext } from '../context.js';
-import { findAuthorById, findAuthorsByUsernames, insertAuthorIfMissing } from '../db/queries/authors.js';
+import {
+  type AuthorRow,
+  findAuthorAndUsernames,
+  findAuthorById,
+  findAuthorsByUsernames,
+  insertAuthorIfMissing,
+} from '../db/queries/authors.js';
+import type { MentionJson } from '../db/schema.js';
 import { extractMentionNames } from './text.js';
 
 /** GetUserSummaries takes at most this many names. */
@@ -38,26 +45,65 @@ async function learnUsers(
       context.log.warn({ err: error }, 'user-service look-up of users the replica lacks failed');
       throw new ServerError(Status.UNAVAILABLE, 'the user directory is unavailable; retry shortly');
     });
-  for (const user of answer.users) {
-    await insertAuthorIfMissing(ctx.database.db, {
-      id: user.id,
-      username: user.username.toLowerCase(),
-      display_name: user.displayName,
-      avatar_url: user.avatarUrl,
-    });
-  }
+  for (const user of answer.users) await insertAuthorIfMissing(ctx.database.db, authorRowOf(user));
   return answer.users;
 }
+
+const authorRowOf = (user: UserSummary): AuthorRow => ({
+  id: user.id,
+  username: user.username.toLowerCase(),
+  display_name: user.displayName,
+  avatar_url: user.avatarUrl,
+});
+
+const authorUnknown = () => failedPrecondition('the calling user is not known (yet); retry shortly', 'AUTHOR_UNKNOWN');
 
 /** The calling user's id, once they are known as an author. */
 export async function ensureAuthor(ctx: PostServiceContext, context: WrenCallContextExt): Promise<string> {
   const caller = requireUser(context);
   if (await findAuthorById(ctx.database.db, caller.userId)) return caller.userId;
   const users = await learnUsers(ctx, context, { userIds: [caller.userId] });
-  if (!users.some((user) => user.id === caller.userId)) {
-    throw failedPrecondition('the calling user is not known (yet); retry shortly', 'AUTHOR_UNKNOWN');
-  }
+  if (!users.some((user) => user.id === caller.userId)) throw authorUnknown();
   return caller.userId;
+}
+
+/**
+ * The caller as an author and the existing users `text` @mentions (first mention first),
+ * as `ensureAuthor` and `ensureMentionedAuthors` would make them known, in one look-up of
+ * the replica when it has them all (the compose path).
+ */
+export async function authorAndMentioned(
+  ctx: PostServiceContext,
+  context: WrenCallContextExt,
+  text: string,
+): Promise<{ author: AuthorRow; mentioned: MentionJson[] }> {
+  const caller = requireUser(context);
+  const names = extractMentionNames(text);
+  const rows = await findAuthorAndUsernames(ctx.database.db, caller.userId, names);
+  let author = rows.find((row) => row.id === caller.userId);
+  if (!author) {
+    const users = await learnUsers(ctx, context, { userIds: [caller.userId] });
+    const user = users.find((candidate) => candidate.id === caller.userId);
+    if (!user) throw authorUnknown();
+    author = authorRowOf(user);
+  }
+  const byName = new Map(rows.map((row) => [row.username, row]));
+  const missing = names.filter((name) => !byName.has(name)).slice(0, MAX_NAMES_PER_LOOKUP);
+  if (missing.length > 0) {
+    for (const user of await learnUsers(ctx, context, { usernames: missing })) {
+      const row = authorRowOf(user);
+      byName.set(row.username, row);
+    }
+  }
+  const seen = new Set<string>();
+  const mentioned: MentionJson[] = [];
+  for (const name of names) {
+    const row = byName.get(name);
+    if (!row || seen.has(row.id)) continue;
+    seen.add(row.id);
+    mentioned.push({ user_id: row.id, username: row.username });
+  }
+  return { author, mentioned };
 }
 
 /**

@@ -1,21 +1,21 @@
 /** Writing posts: create, edit (keeping history), delete — each in one transaction. */
 import { Visibility } from '@wren/contracts/post/v1/post.js';
-import { FieldErrors, permissionDenied, uuidv7 } from '@wren/platform';
+import { FieldErrors, outboxRows, permissionDenied, uuidv7 } from '@wren/platform';
 import type { Kysely } from 'kysely';
+import type { AuthorRow } from '../db/queries/authors.js';
 import { findAuthorsByUsernames } from '../db/queries/authors.js';
-import { insertFeedItem } from '../db/queries/feed.js';
+import type { ComposedPost } from '../db/queries/compose.js';
 import { loadPostViews, type PostView } from '../db/queries/post-views.js';
 import {
   deletePost,
-  insertPost,
   insertRevision,
   lockPost,
   type PostTextRow,
   replaceMentionsAndHashtags,
   updatePostText,
 } from '../db/queries/posts.js';
-import type { PostDatabase, VisibilityValue } from '../db/schema.js';
-import { postEvents, publish } from './events.js';
+import type { MentionJson, PostDatabase, VisibilityValue } from '../db/schema.js';
+import { PRODUCER, postEvents, publish } from './events.js';
 import { textField } from './requests.js';
 import { extractHashtags, extractMentionNames } from './text.js';
 import { canSee, postNotFound, readersAmong } from './visibility.js';
@@ -40,18 +40,23 @@ export function validateNewPost(request: { text: string; visibility: Visibility 
   return { text, visibility: visibility as VisibilityValue };
 }
 
-/** Ids of the known users `text` @mentions (unknown names stay plain text), first mention first. */
-export async function mentionedUserIds(db: Kysely<PostDatabase>, text: string): Promise<string[]> {
+/** The known users `text` @mentions (unknown names stay plain text), first mention first. */
+async function mentionedUsers(db: Kysely<PostDatabase>, text: string): Promise<MentionJson[]> {
   const names = extractMentionNames(text);
   const known = new Map((await findAuthorsByUsernames(db, names)).map((row) => [row.username, row.id]));
-  return [...new Set(names.flatMap((name) => known.get(name) ?? []))];
+  const ids = [...new Set(names.flatMap((name) => known.get(name) ?? []))];
+  const nameOf = new Map([...known].map(([name, id]) => [id, name]));
+  return ids.map((id) => ({ user_id: id, username: nameOf.get(id) as string }));
 }
 
-/** Stores the mentions and hashtags of `text`; returns who was mentioned. */
-async function storeExtracts(db: Kysely<PostDatabase>, postId: string, text: string): Promise<string[]> {
-  const mentionIds = await mentionedUserIds(db, text);
-  await replaceMentionsAndHashtags(db, postId, mentionIds, extractHashtags(text));
-  return mentionIds;
+/** Ids of the known users `text` @mentions, first mention first. */
+export async function mentionedUserIds(db: Kysely<PostDatabase>, text: string): Promise<string[]> {
+  return (await mentionedUsers(db, text)).map((mention) => mention.user_id);
+}
+
+/** Stores the mentions and hashtags of `text` with the post. */
+async function storeExtracts(db: Kysely<PostDatabase>, postId: string, text: string): Promise<void> {
+  await replaceMentionsAndHashtags(db, postId, await mentionedUsers(db, text), extractHashtags(text));
 }
 
 /** The post as `viewerId` sees it; the caller has already checked that they may. */
@@ -61,15 +66,62 @@ export async function postView(db: Kysely<PostDatabase>, postId: string, viewerI
   return view;
 }
 
-export async function createPost(trx: Kysely<PostDatabase>, authorId: string, post: NewPost): Promise<PostView> {
+/**
+ * Everything about a new post that is decided before it is written: its view (what the
+ * author gets back, so nothing is read after the write) and what `insertComposedPost`
+ * writes, including the mention event for those mentioned who may read it.
+ */
+export async function planPost(
+  db: Kysely<PostDatabase>,
+  parties: { author: AuthorRow; mentioned: MentionJson[] },
+  post: NewPost,
+): Promise<{ view: PostView; composed: ComposedPost }> {
+  const { author, mentioned } = parties;
   const id = uuidv7();
-  await insertPost(trx, { id, authorId, text: post.text, visibility: post.visibility, createdAt: new Date() });
-  await insertFeedItem(trx, { id, actorId: authorId, postId: id, shareId: null, visibility: post.visibility });
-  const mentioned = await storeExtracts(trx, id, post.text);
+  const createdAt = new Date();
+  const hashtags = extractHashtags(post.text);
   // Everyone mentioned is linked in the text, but only those who may read the post hear of it.
-  const told = await readersAmong(trx, { id, author_id: authorId, visibility: post.visibility }, mentioned);
-  if (told.length > 0) await publish(trx, postEvents.mentioned(id, authorId, told, post.text));
-  return postView(trx, id, authorId);
+  const told = await readersAmong(
+    db,
+    { id, author_id: author.id, visibility: post.visibility },
+    mentioned.map((mention) => mention.user_id),
+  );
+  const actor = {
+    userId: author.id,
+    username: author.username,
+    displayName: author.display_name,
+    avatarUrl: author.avatar_url,
+  };
+  const [event] =
+    told.length > 0
+      ? outboxRows(PRODUCER, [postEvents.mentioned(id, author.id, told, post.text)], createdAt, [actor])
+      : [];
+  const view: PostView = {
+    id,
+    author,
+    text: post.text,
+    visibility: post.visibility,
+    created_at: createdAt,
+    edited_at: null,
+    like_count: 0,
+    comment_count: 0,
+    share_count: 0,
+    liked: false,
+    shared: false,
+    mentions: mentioned,
+    hashtags,
+  };
+  const composed: ComposedPost = {
+    id,
+    authorId: author.id,
+    text: post.text,
+    visibility: post.visibility,
+    createdAt,
+    mentions: mentioned,
+    hashtags,
+    event,
+  };
+  return { view, composed };
 }
 
 /**

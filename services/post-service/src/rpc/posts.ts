@@ -6,12 +6,13 @@ import {
 } from '@wren/contracts/post/v1/post_service.js';
 import { FieldErrors, methodPath, pageSize, paginate, requireUser, type WrenCallContextExt } from '@wren/platform';
 import type { PostServiceContext } from '../context.js';
+import { insertComposedPost } from '../db/queries/compose.js';
 import { listRevisions } from '../db/queries/posts.js';
-import { ensureAuthor, ensureMentionedAuthors } from '../domain/authors.js';
-import { createPost, postView, removePost, updatePost, validateNewPost } from '../domain/posts.js';
+import { authorAndMentioned, ensureAuthor, ensureMentionedAuthors } from '../domain/authors.js';
+import { planPost, postView, removePost, updatePost, validateNewPost } from '../domain/posts.js';
 import { decodeIdCursor, idField, requireId, textField } from '../domain/requests.js';
 import { viewerOf, visiblePost } from '../domain/visibility.js';
-import { idempotently } from './idempotent.js';
+import { idempotentlyInOneStatement } from './idempotent.js';
 import { toPost, toRevision } from './mappers.js';
 
 const CREATE_POST = methodPath(PostServiceDefinition, 'createPost');
@@ -28,13 +29,14 @@ export function postsRpc(
     async createPost(request, context) {
       requireUser(context);
       const post = validateNewPost(request);
-      const userId = await ensureAuthor(ctx, context);
-      await ensureMentionedAuthors(ctx, context, post.text);
-      return idempotently(
+      const parties = await authorAndMentioned(ctx, context, post.text);
+      const { view, composed } = await planPost(db, parties, post);
+      return idempotentlyInOneStatement(
         ctx,
-        { context, userId, method: CREATE_POST, request },
+        { context, userId: parties.author.id, method: CREATE_POST, request },
         { request: CreatePostRequest, response: CreatePostResponse },
-        async (trx) => CreatePostResponse.fromPartial({ post: toPost(await createPost(trx, userId, post)) }),
+        CreatePostResponse.fromPartial({ post: toPost(view) }),
+        (claim) => insertComposedPost(db, composed, claim),
       );
     },
 

@@ -5,6 +5,7 @@ import * as postsCommentsReactions from './2026-11-25T1310-posts-comments-reacti
 
 import * as outbox from './2026-11-25T1400-outbox.js';
 import * as homeFeed from './2026-11-25T1700-home-feed.js';
+import * as postViewColumns from './2026-12-02T1000-post-view-columns.js';
 
 /** Append-only: add new migrations at the end, never edit an applied one. */
 export const migrations: Migrations = {
@@ -13,4 +14,5 @@ export const migrations: Migrations = {
   '2026-11-25T1310-posts-comments-reactions': postsCommentsReactions,
   '2026-11-25T1400-outbox': outbox,
   '2026-11-25T1700-home-feed': homeFeed,
+  '2026-12-02T1000-post-view-columns': postViewColumns,
 };

@@ -3,7 +3,7 @@
  * fills the gap while the event feed has not yet delivered a freshly registered user; it
  * never overwrites a row, because a row from an event is at least as fresh.
  */
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { PostDatabase } from '../schema.js';
 
 export interface AuthorRow {
@@ -28,6 +28,19 @@ export async function findAuthorsByUsernames(
 ): Promise<{ id: string; username: string }[]> {
   if (usernames.length === 0) return [];
   return db.selectFrom('authors').select(['id', 'username']).where('username', 'in', usernames).execute();
+}
+
+/** The author `id` and the users named `usernames` (lower-case), in one look-up. */
+export async function findAuthorAndUsernames(
+  db: Kysely<PostDatabase>,
+  id: string,
+  usernames: readonly string[],
+): Promise<AuthorRow[]> {
+  const { rows } = await sql<AuthorRow>`
+    SELECT id, username, display_name, avatar_url FROM authors
+     WHERE id = ${id}::uuid OR username = ANY(${[...usernames]}::text[])
+  `.execute(db);
+  return rows;
 }
 
 export async function insertAuthorIfMissing(db: Kysely<PostDatabase>, author: AuthorRow): Promise<void> {

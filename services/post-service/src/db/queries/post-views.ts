@@ -1,7 +1,7 @@
 /**
  * Everything a post or share looks like to one viewer, loaded for a whole page at once:
- * one query for the posts (author, counts, mentions, hashtags and the viewer's flags as
- * sub-selects) and one for the shares, however long the page.
+ * one query for the posts (author, counts, the mentions and hashtags stored with the post,
+ * the viewer's flags as sub-selects) and one for the shares, however long the page.
  */
 import { type Kysely, sql } from 'kysely';
 import type { PostDatabase, VisibilityValue } from '../schema.js';
@@ -74,11 +74,7 @@ function postViewColumns(viewer: string | null) {
     a.username, a.display_name, a.avatar_url,
     EXISTS (SELECT 1 FROM post_likes l WHERE l.post_id = p.id AND l.user_id = ${viewer}::uuid) AS liked,
     EXISTS (SELECT 1 FROM shares s WHERE s.post_id = p.id AND s.user_id = ${viewer}::uuid) AS shared,
-    ARRAY(SELECT h.tag FROM post_hashtags h WHERE h.post_id = p.id ORDER BY h.position) AS hashtags,
-    COALESCE((
-      SELECT json_agg(json_build_object('user_id', m.user_id, 'username', ma.username) ORDER BY m.position)
-      FROM post_mentions m JOIN authors ma ON ma.id = m.user_id
-      WHERE m.post_id = p.id), '[]'::json) AS mentions`;
+    p.hashtags, p.mentions`;
 }
 
 function toPostView(row: PostViewRow): PostView {

@@ -1,5 +1,5 @@
 import { type Kysely, sql } from 'kysely';
-import type { PostDatabase, VisibilityValue } from '../schema.js';
+import type { MentionJson, PostDatabase, VisibilityValue } from '../schema.js';
 
 /** What visibility and ownership checks need of a post. */
 export interface PostRef {
@@ -34,22 +34,6 @@ export async function lockPost(db: Kysely<PostDatabase>, id: string): Promise<Po
     .where('id', '=', id)
     .forUpdate()
     .executeTakeFirst();
-}
-
-export async function insertPost(
-  db: Kysely<PostDatabase>,
-  post: { id: string; authorId: string; text: string; visibility: VisibilityValue; createdAt: Date },
-): Promise<void> {
-  await db
-    .insertInto('posts')
-    .values({
-      id: post.id,
-      author_id: post.authorId,
-      text: post.text,
-      visibility: post.visibility,
-      created_at: post.createdAt,
-    })
-    .execute();
 }
 
 export async function updatePostText(
@@ -88,19 +72,27 @@ export async function postCounts(db: Kysely<PostDatabase>, id: string): Promise<
     .executeTakeFirst();
 }
 
-/** Replaces the post's mentions and hashtags with the ones of its current text. */
+/**
+ * Replaces the post's mentions and hashtags with the ones of its current text: on the post
+ * (what its view shows) and in the index tables.
+ */
 export async function replaceMentionsAndHashtags(
   db: Kysely<PostDatabase>,
   postId: string,
-  mentionIds: readonly string[],
+  mentions: readonly MentionJson[],
   hashtags: readonly string[],
 ): Promise<void> {
+  await db
+    .updateTable('posts')
+    .set({ mentions: JSON.stringify(mentions), hashtags: [...hashtags] })
+    .where('id', '=', postId)
+    .execute();
   await db.deleteFrom('post_mentions').where('post_id', '=', postId).execute();
   await db.deleteFrom('post_hashtags').where('post_id', '=', postId).execute();
-  if (mentionIds.length > 0) {
+  if (mentions.length > 0) {
     await db
       .insertInto('post_mentions')
-      .values(mentionIds.map((userId, position) => ({ post_id: postId, user_id: userId, position })))
+      .values(mentions.map((mention, position) => ({ post_id: postId, user_id: mention.user_id, position })))
       .execute();
   }
   if (hashtags.length > 0) {

@@ -75,7 +75,14 @@ export async function deleteCommentsOf(db: Kysely<PostDatabase>, userId: string)
   return Number(result.numDeletedRows);
 }
 
-/** The user disappears from the mention lists of other people's posts. */
+/** The user disappears from the mention lists of other people's posts (index rows and views). */
 export async function deleteMentionsOf(db: Kysely<PostDatabase>, userId: string): Promise<void> {
+  await sql`
+    UPDATE posts p
+       SET mentions = COALESCE((
+             SELECT jsonb_agg(m.value ORDER BY m.ordinality) FROM jsonb_array_elements(p.mentions) WITH ORDINALITY m
+              WHERE m.value ->> 'user_id' <> ${userId}), '[]')
+     WHERE p.id IN (SELECT post_id FROM post_mentions WHERE user_id = ${userId})
+  `.execute(db);
   await db.deleteFrom('post_mentions').where('user_id', '=', userId).execute();
 }
