@@ -1,11 +1,14 @@
 /**
  * The database's own ceiling: pgbench runs the SQL that serves the bench's requests straight
  * against the post-service database of the same run (scripts in ./pgbench/), so the report
- * can say what fraction of the database's throughput the whole stack reaches.
+ * can say what fraction of the database's throughput the whole stack reaches. The reference
+ * server's SQL gets the same treatment on its own database (a CeilingTarget of its own:
+ * bench/reference/ceiling-target.ts).
  */
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type pg from 'pg';
 import { databaseUrl, withClient } from './database.js';
 import { postText, usernameOf } from './post-text.js';
 import { Prng } from './prng.js';
@@ -27,7 +30,12 @@ const SCRIPT_MIX: Record<WorkloadName, Array<[string, number]>> = {
   compose: [['compose.sql', 1]],
 };
 
-export const CEILING_SCOPE = {
+export interface CeilingScope {
+  included: string[];
+  excluded: string[];
+}
+
+export const CEILING_SCOPE: CeilingScope = {
   included: [
     "home: loadHomePage, one statement (a range scan of the viewer's home_feed, limit 11, joined to the post views)",
     'user: loadUserPage, one statement (author, follow check, feed page of 11, post views)',
@@ -92,14 +100,24 @@ export function parsePgbenchOutput(output: string, mix: Array<[string, number]>)
   };
 }
 
-async function prepare(postsUrl: string, seed: number, userCount: number): Promise<void> {
+/** Whose SQL pgbench runs: a database of the run's server, its scripts, and how to tidy up after. */
+export interface CeilingTarget {
+  database: string;
+  /** home.sql, user.sql, compose.sql, and setup.sql (the lookup tables bench_users, bench_*_pages). */
+  scriptsDir: string;
+  /** Takes out what compose.sql wrote, then drops the lookup tables and bench_texts. */
+  cleanUp(client: pg.Client): Promise<void>;
+  scope: CeilingScope;
+}
+
+async function prepare(url: string, scriptsDir: string, seed: number, userCount: number): Promise<void> {
   const prng = new Prng(seed, 'pgbench-texts');
   const texts = Array.from({ length: TEXTS }, (_, index) => {
     const post = postText(prng, prng.int(0, userCount - 1), userCount);
     return { k: index + 1, text: post.text, m: post.mentions.map(usernameOf) };
   });
-  const setup = await readFile(join(SCRIPTS, 'setup.sql'), 'utf8');
-  await withClient(postsUrl, async (client) => {
+  const setup = await readFile(join(scriptsDir, 'setup.sql'), 'utf8');
+  await withClient(url, async (client) => {
     await client.query(setup);
     await client.query(
       'CREATE TABLE bench_texts (k int PRIMARY KEY, text text NOT NULL, mention_names text[] NOT NULL)',
@@ -118,21 +136,24 @@ async function prepare(postsUrl: string, seed: number, userCount: number): Promi
  * mentions; then their idempotency keys), so a later sweep or a reused data directory
  * reads the data the HTTP run made, then drops the lookup tables.
  */
-async function cleanUp(postsUrl: string): Promise<void> {
-  await withClient(postsUrl, async (client) => {
-    const made = await client.query("SELECT to_regclass('bench_outbox') IS NOT NULL AS present");
-    if (made.rows[0]?.present) {
-      await client.query('DELETE FROM posts WHERE id IN (SELECT event_id FROM bench_outbox)');
-      await client.query(
-        `DELETE FROM idempotency_keys WHERE method = '/wren.post.v1.PostService/CreatePost'
-           AND key IN (SELECT event_id::text FROM bench_outbox)`,
-      );
-    }
+async function cleanUpWren(client: pg.Client): Promise<void> {
+  const made = await client.query("SELECT to_regclass('bench_outbox') IS NOT NULL AS present");
+  if (made.rows[0]?.present) {
+    await client.query('DELETE FROM posts WHERE id IN (SELECT event_id FROM bench_outbox)');
     await client.query(
-      'DROP TABLE IF EXISTS bench_users, bench_home_pages, bench_user_pages, bench_outbox, bench_texts',
+      `DELETE FROM idempotency_keys WHERE method = '/wren.post.v1.PostService/CreatePost'
+         AND key IN (SELECT event_id::text FROM bench_outbox)`,
     );
-  });
+  }
+  await client.query('DROP TABLE IF EXISTS bench_users, bench_home_pages, bench_user_pages, bench_outbox, bench_texts');
 }
+
+export const WREN_CEILING: CeilingTarget = {
+  database: 'wren_posts',
+  scriptsDir: SCRIPTS,
+  cleanUp: cleanUpWren,
+  scope: CEILING_SCOPE,
+};
 
 export async function measureCeiling(options: {
   serverUrl: string;
@@ -143,20 +164,23 @@ export async function measureCeiling(options: {
   seed: number;
   userCount: number;
   postgres: ProcessGroup | undefined;
+  /** Wren's post-service SQL unless told otherwise. */
+  target?: CeilingTarget;
 }): Promise<CeilingResult> {
-  const postsUrl = databaseUrl(options.serverUrl, 'wren_posts');
-  const url = new URL(postsUrl);
+  const target = options.target ?? WREN_CEILING;
+  const targetUrl = databaseUrl(options.serverUrl, target.database);
+  const url = new URL(targetUrl);
   const mix = SCRIPT_MIX[options.workload];
-  await prepare(postsUrl, options.seed, options.userCount);
+  await prepare(targetUrl, target.scriptsDir, options.seed, options.userCount);
   const args = [
     // Prepared statements, as post-service sends its parameterised queries (named prepared
     // statements, packages/platform/src/db/prepared-statements.ts): parsed and planned once.
     ...['-n', '-M', 'prepared'],
     ...['-h', url.hostname, '-p', url.port, '-U', decodeURIComponent(url.username) || 'postgres'],
-    ...mix.flatMap(([script, weight]) => ['-f', `${join(SCRIPTS, script)}@${weight}`]),
+    ...mix.flatMap(([script, weight]) => ['-f', `${join(target.scriptsDir, script)}@${weight}`]),
     ...['-c', String(options.clients), '-j', String(options.threads), '-T', String(options.seconds)],
     ...['-D', `users=${options.userCount}`, '-D', `texts=${TEXTS}`],
-    'wren_posts',
+    target.database,
   ];
   let pgbenchPid = -1;
   const groups: ProcessGroup[] = [{ name: 'pgbench', pids: () => [pgbenchPid] }, wholeMachine];
@@ -190,10 +214,10 @@ export async function measureCeiling(options: {
       threads: options.threads,
       seconds: options.seconds,
       processes: usage,
-      command: `pgbench ${args.join(' ').replaceAll(`${SCRIPTS}/`, '')}`,
-      ...CEILING_SCOPE,
+      command: `pgbench ${args.join(' ').replaceAll(`${target.scriptsDir}/`, '')}`,
+      ...target.scope,
     };
   } finally {
-    await cleanUp(postsUrl);
+    await withClient(targetUrl, (client) => target.cleanUp(client));
   }
 }

@@ -30,6 +30,8 @@ export interface BenchOptions {
   keepData: boolean;
   /** A Wren data directory kept between runs (seeded once, then reused); see seed-record.ts. */
   dataDir: string | undefined;
+  /** Also sweep the reference server (bench/reference/) at the same rates. */
+  reference: boolean;
 }
 
 export const USAGE = `npm run bench -- [options]
@@ -54,6 +56,9 @@ export const USAGE = `npm run bench -- [options]
   --keep-data             keep the started Wren's data directory
   --data-dir DIR          run Wren on DIR and keep it; a later run with the same graph, seed and
                           posts per user reuses its data instead of seeding (not fresh data)
+  --reference             also sweep the reference server (bench/reference/) on a copy of the same
+                          data at the same rates; a full run does by default, --quick does not;
+                          --no-reference skips it (with --target only if --database-url is given)
 `;
 
 const positiveInt = (name: string, value: string): number => {
@@ -100,6 +105,8 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
       'no-ceiling': { type: 'boolean' },
       'keep-data': { type: 'boolean' },
       'data-dir': { type: 'string' },
+      reference: { type: 'boolean' },
+      'no-reference': { type: 'boolean' },
     },
   });
   if (values.help) return 'help';
@@ -111,6 +118,10 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
   const rates = (values.rates ?? (quick ? '250,1000,2000' : '250,500,1000,1500,2000,2500,3000'))
     .split(',')
     .map((rate) => positiveNumber('rates', rate.trim()));
+  if (values.reference && values['no-reference']) throw new Error('--reference and --no-reference together');
+  // The reference's data is copied from Wren's database, so a --target run needs its server.
+  const canReference = !values.target || values['database-url'] !== undefined;
+  if (values.reference && !canReference) throw new Error('--reference with --target needs --database-url');
   const seed = Number(values.seed ?? 1);
   if (!Number.isInteger(seed) || seed < 0)
     throw new Error(`--seed must be a non-negative integer, got "${values.seed}"`);
@@ -136,6 +147,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     ceiling: !(values['no-ceiling'] ?? false),
     keepData: values['keep-data'] ?? false,
     dataDir: values['data-dir'] ? resolve(values['data-dir']) : undefined,
+    reference: canReference && !values['no-reference'] && (values.reference ?? !quick),
   };
 }
 

@@ -13,6 +13,18 @@ export interface MachineInfo {
   postgres: string | undefined;
 }
 
+/** The reference server (bench/reference/) under the same workload, rates and generator. */
+export interface ReferenceReport {
+  max_rps_at_p99_50ms: number;
+  saturation_rps: number;
+  /** At its fastest step within p99 ≤ 50 ms (else its first): reference, postgres, load-generator, total. */
+  cpu_us_per_request: Record<string, number> | null;
+  counts: Record<string, number>;
+  steps: StepResult[];
+  ceiling: CeilingResult | null;
+  ceiling_error?: string;
+}
+
 export interface BenchReport {
   workload: string;
   graph: string;
@@ -41,6 +53,10 @@ export interface BenchReport {
   };
   steps: StepResult[];
   max_rps_at_p99_50ms: number;
+  /** The highest achieved rate of any step with at most 1% errors. */
+  saturation_rps: number;
+  /** µs of CPU per completed request of each process group, at the fastest step within p99 ≤ 50 ms (else the first). */
+  cpu_us_per_request: Record<string, number> | null;
   ceiling: CeilingResult | null;
   /** Why there is no ceiling, when pgbench failed. */
   ceiling_error?: string;
@@ -49,6 +65,12 @@ export interface BenchReport {
    * and the highest achieved rate of any step, each divided by pgbench's tps.
    */
   fraction_of_ceiling: { at_p99_50ms: number; peak_achieved: number } | null;
+  /** Null when the reference server was not run. */
+  reference: ReferenceReport | null;
+  /** Wren's max_rps_at_p99_50ms ÷ the reference's. */
+  ratio_to_reference: number | null;
+  /** Wren's CPU µs per request ÷ the reference's, at the highest offered rate both met p99 ≤ 50 ms. */
+  cpu_ratio_to_reference: { total: number; postgres: number | null; offered_rps: number } | null;
   machine: MachineInfo;
 }
 
@@ -81,6 +103,71 @@ function rssText(step: StepResult): string {
   return Object.entries(step.processes)
     .map(([name, usage]) => `${name} ${Math.round(usage.peak_rss_mb)}`)
     .join(', ');
+}
+
+const us = (value: number | undefined) => (value === undefined ? '–' : value.toFixed(0));
+const times = (value: number | null | undefined) => (value === null || value === undefined ? '–' : `${value}×`);
+
+/** Wren and the reference server step by step, their CPU per request by process, and the ratios. */
+export function referenceSection(report: BenchReport): string[] {
+  const { reference } = report;
+  if (!reference) return [];
+  const cpu = report.cpu_ratio_to_reference;
+  const lines = [
+    '',
+    '## Wren beside the reference server',
+    '',
+    'The reference (bench/reference/) is one Node process answering the same three requests with the least ' +
+      'required work (Ed25519 token check, one statement per page, one transaction per post) on a copy of the ' +
+      'same data; the same load generator sent it the same requests at the same rates.',
+    '',
+    `**Within p99 ≤ ${TARGET_P99_MS} ms: Wren ${report.max_rps_at_p99_50ms} req/s, the reference ` +
+      `${reference.max_rps_at_p99_50ms} req/s (ratio ${report.ratio_to_reference ?? '–'}). ` +
+      `Saturation: ${report.saturation_rps} against ${reference.saturation_rps} req/s.** ` +
+      (cpu
+        ? `At ${cpu.offered_rps} req/s, where both met the objective, Wren spends ${times(cpu.total)} the reference's ` +
+          `CPU per request in total and ${times(cpu.postgres)} its PostgreSQL CPU.`
+        : `At no offered rate did both meet p99 ≤ ${TARGET_P99_MS} ms: no CPU ratio.`),
+    '',
+    '| offered | Wren achieved | Wren p99 ms | Wren CPU µs/req | reference achieved | reference p99 ms | reference CPU µs/req |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  const rates = [...new Set([...report.steps, ...reference.steps].map((step) => step.target_rps))].sort(
+    (a, b) => a - b,
+  );
+  const cells = (step: StepResult | undefined) =>
+    step ? `${step.achieved_rps} | ${ms(step.p99_ms)} | ${us(step.cpu_us_per_request?.total)}` : '– | – | –';
+  for (const rate of rates) {
+    const wren = report.steps.find((step) => step.target_rps === rate);
+    const ref = reference.steps.find((step) => step.target_rps === rate);
+    lines.push(`| ${rate} | ${cells(wren)} | ${cells(ref)} |`);
+  }
+  // Side by side at the same load when there is one; else each at its own quoted step.
+  const atCommon = (steps: StepResult[]) => steps.find((step) => step.target_rps === cpu?.offered_rps);
+  const ours = (cpu ? atCommon(report.steps)?.cpu_us_per_request : report.cpu_us_per_request) ?? {};
+  const theirs = (cpu ? atCommon(reference.steps)?.cpu_us_per_request : reference.cpu_us_per_request) ?? {};
+  const names = [...new Set([...Object.keys(ours), ...Object.keys(theirs)])].filter((name) => name !== 'total');
+  lines.push(
+    '',
+    cpu
+      ? `CPU µs per completed request by process, both at ${cpu.offered_rps} req/s offered:`
+      : `CPU µs per completed request by process, each at its fastest step within p99 ≤ ${TARGET_P99_MS} ms (else its first):`,
+    '',
+    '| process | Wren | reference |',
+    '| --- | ---: | ---: |',
+    ...[...names, 'total'].map((name) => `| ${name} | ${us(ours[name])} | ${us(theirs[name])} |`),
+  );
+  if (reference.ceiling) {
+    lines.push(
+      '',
+      `The reference's SQL under pgbench: ${reference.ceiling.pgbench_tps.toFixed(0)} tps, ` +
+        `${reference.ceiling.latency_avg_ms} ms average (\`${reference.ceiling.command}\`)` +
+        (report.ceiling ? `; Wren's: ${report.ceiling.pgbench_tps.toFixed(0)} tps.` : '.'),
+    );
+  } else if (reference.ceiling_error) {
+    lines.push('', `The reference's ceiling failed: ${reference.ceiling_error}`);
+  }
+  return lines;
 }
 
 export function renderMarkdown(report: BenchReport, svgFile: string): string {
@@ -134,6 +221,7 @@ export function renderMarkdown(report: BenchReport, svgFile: string): string {
       );
     }
   }
+  lines.push(...referenceSection(report));
   lines.push('', '## Seeding', '');
   if (seeding.startup_seconds !== undefined) lines.push(`- Wren started in ${seeding.startup_seconds} s`);
   for (const [phase, timing] of Object.entries(seeding.phases)) {

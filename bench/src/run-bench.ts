@@ -1,6 +1,9 @@
 import { join, resolve } from 'node:path';
+import { type ReferenceForRun, startReferenceForRun } from '../reference/bench-run.js';
+import { REFERENCE_CEILING } from '../reference/ceiling-target.js';
+import { dropReference } from '../reference/load.js';
 import { ApiClient } from './api-client.js';
-import { type CeilingResult, measureCeiling } from './ceiling.js';
+import { type CeilingTarget, measureCeiling, WREN_CEILING } from './ceiling.js';
 import { collectCursors } from './cursors.js';
 import { databaseSizes, postServiceCounts, serverVersion, waitForEventsApplied } from './database.js';
 import { loadGraph } from './graph.js';
@@ -8,9 +11,10 @@ import { LoadGeneratorProcess } from './load-generator-client.js';
 import type { BenchOptions } from './options.js';
 import { commandLineOf, type ProcessGroup, processTree, singleProcess } from './proc-stats.js';
 import { machineInfo } from './report.js';
-import { buildReport, writeResultFiles } from './results.js';
+import { buildReport, type ReferenceRun, writeResultFiles } from './results.js';
 import { type SeedResult, seedGraph } from './seed.js';
 import { readSeedRecord, type SeedRecord, sameSeeding, writeSeedRecord } from './seed-record.js';
+import type { StepResult } from './steps.js';
 import { sweep } from './sweep.js';
 import { renewAll, TokenKeeper } from './tokens.js';
 import type { WorkloadData } from './workload.js';
@@ -74,6 +78,7 @@ export async function runBench(options: BenchOptions): Promise<void> {
   const groups = wren?.groups ?? groupsOfPids(options.pids);
   const api = new ApiClient(origin, options.seedConcurrency);
   let generator: LoadGeneratorProcess | undefined;
+  let reference: ReferenceForRun | undefined;
 
   try {
     // Timelines read the follow graph that post-service replicates from user-service's events.
@@ -126,6 +131,17 @@ export async function runBench(options: BenchOptions): Promise<void> {
       userCursors: cursors.userCursors,
       walked: cursors.walked,
     });
+    // The reference gets a copy of the data now, before any sweep adds posts to Wren's.
+    if (options.reference && serverUrl) {
+      reference = await startReferenceForRun({
+        serverUrl,
+        userCount: graph.userCount,
+        seed: options.seed,
+        cursorUsers: options.cursorUsers,
+        concurrency: options.seedConcurrency,
+        log,
+      });
+    }
     const loadGenerator = await LoadGeneratorProcess.start(origin, dataOf());
     generator = loadGenerator;
 
@@ -136,41 +152,69 @@ export async function runBench(options: BenchOptions): Promise<void> {
         await loadGenerator.setData(origin, dataOf());
       }
     };
-    const sweeps = [];
+    const postgres = groups.find((group) => group.name === 'postgres');
+    const sweeps: Array<{
+      workload: (typeof options.workloads)[number];
+      steps: StepResult[];
+      referenceSteps?: StepResult[];
+    }> = [];
     for (const workload of options.workloads) {
-      sweeps.push({
-        workload,
-        steps: await sweep({ options, generator: loadGenerator, groups, beforeStep, log }, workload),
-      });
+      const steps = await sweep({ options, generator: loadGenerator, groups, beforeStep, log }, workload);
+      let referenceSteps: StepResult[] | undefined;
+      if (reference) {
+        // The same generator, rates and seed; only the origin, tokens and cursors differ.
+        await loadGenerator.setData(reference.instance.origin, reference.data);
+        const referenceGroups = [reference.instance.group, ...(postgres ? [postgres] : [])];
+        referenceSteps = await sweep(
+          {
+            options,
+            generator: loadGenerator,
+            groups: referenceGroups,
+            beforeStep: async () => {},
+            log: (line) => log(`reference ${line}`),
+          },
+          workload,
+        );
+        await loadGenerator.setData(origin, dataOf());
+      }
+      sweeps.push({ workload, steps, referenceSteps });
     }
 
     // Last, because compose.sql adds rows the HTTP steps would otherwise read.
-    const postgres = groups.find((group) => group.name === 'postgres');
     const machine = machineInfo(serverUrl ? await serverVersion(serverUrl) : undefined);
-    for (const { workload, steps } of sweeps) {
-      let ceiling: CeilingResult | undefined;
-      let ceilingError: string | undefined;
-      if (serverUrl && options.ceiling) {
-        log(`ceiling for ${workload}: pgbench for ${options.ceilingSeconds} s`);
-        await settle();
-        // A failed ceiling (pgbench missing, a script out of step with the service's SQL) must
-        // not throw away the sweep it comes after.
-        try {
-          ceiling = await measureCeiling({
-            serverUrl,
-            workload,
-            seconds: options.ceilingSeconds,
-            clients: 16,
-            threads: 2,
-            seed: options.seed,
-            userCount: graph.userCount,
-            postgres,
-          });
-          log(`  ${ceiling.pgbench_tps} tps, ${ceiling.latency_avg_ms} ms average`);
-        } catch (error) {
-          ceilingError = (error as Error).message;
-          log(`  the ceiling failed: ${ceilingError}`);
-        }
+    /** A failed ceiling (pgbench missing, a script out of step with the SQL) must not throw away the sweeps. */
+    const ceilingOf = async (workload: (typeof options.workloads)[number], target: CeilingTarget, who: string) => {
+      if (!serverUrl || !options.ceiling) return { ceiling: undefined, ceilingError: undefined };
+      log(`ceiling of ${who} for ${workload}: pgbench for ${options.ceilingSeconds} s`);
+      await settle();
+      try {
+        const ceiling = await measureCeiling({
+          serverUrl,
+          workload,
+          seconds: options.ceilingSeconds,
+          clients: 16,
+          threads: 2,
+          seed: options.seed,
+          userCount: graph.userCount,
+          postgres,
+          target,
+        });
+        log(`  ${ceiling.pgbench_tps} tps, ${ceiling.latency_avg_ms} ms average`);
+        return { ceiling, ceilingError: undefined };
+      } catch (error) {
+        log(`  the ceiling failed: ${(error as Error).message}`);
+        return { ceiling: undefined, ceilingError: (error as Error).message };
+      }
+    };
+    for (const { workload, steps, referenceSteps } of sweeps) {
+      const { ceiling, ceilingError } = await ceilingOf(workload, WREN_CEILING, 'Wren');
+      let referenceRun: ReferenceRun | undefined;
+      if (reference && referenceSteps) {
+        referenceRun = {
+          steps: referenceSteps,
+          ...(await ceilingOf(workload, REFERENCE_CEILING, 'the reference')),
+          counts: reference.loaded.counts,
+        };
       }
       const report = buildReport({
         options,
@@ -180,6 +224,7 @@ export async function runBench(options: BenchOptions): Promise<void> {
         ceiling,
         ceilingError,
         machine,
+        reference: referenceRun,
         seeding: {
           reused: seeded.reused,
           startup_seconds: wren?.startupSeconds,
@@ -197,6 +242,12 @@ export async function runBench(options: BenchOptions): Promise<void> {
   } finally {
     await generator?.stop();
     api.close();
+    if (reference) {
+      log('stopping the reference server');
+      await reference.stop();
+      // Wren's data directory is usually temporary; a --target's or --data-dir's server keeps no copy.
+      if (serverUrl) await dropReference(serverUrl).catch((error: Error) => log(`  (not dropped: ${error.message})`));
+    }
     process.off('SIGINT', stopWren);
     if (wren) {
       log('stopping Wren');

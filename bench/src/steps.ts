@@ -25,6 +25,8 @@ export interface StepResult {
   by_kind: OpenLoopResult['by_kind'];
   /** CPU and memory of each process group over the measured window. */
   processes: Record<string, GroupUsage>;
+  /** µs of CPU per completed request of each group and in total (cpu-per-request.ts); null if none completed. */
+  cpu_us_per_request?: Record<string, number> | null;
 }
 
 export function toStepResult(result: OpenLoopResult, processes: Record<string, GroupUsage>): StepResult {

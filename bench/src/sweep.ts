@@ -3,6 +3,7 @@
  * latencies and by /proc for the CPU and memory of every process, stopping after the first
  * step past the limits (p99 over 1 s or over 1% errors).
  */
+import { cpuPerRequest } from './cpu-per-request.js';
 import type { LoadGeneratorProcess } from './load-generator-client.js';
 import type { BenchOptions } from './options.js';
 import { type GroupUsage, type ProcessGroup, ProcessMeter, singleProcess, wholeMachine } from './proc-stats.js';
@@ -12,7 +13,7 @@ import type { WorkloadName } from './workload.js';
 export interface SweepContext {
   options: BenchOptions;
   generator: LoadGeneratorProcess;
-  /** Wren's processes and PostgreSQL (empty with --target and no --pids). */
+  /** Wren's processes and PostgreSQL (empty with --target and no --pids), or the reference server's. */
   groups: ProcessGroup[];
   /** Before each step: the previous step's events applied, tokens fresh. */
   beforeStep: () => Promise<void>;
@@ -43,6 +44,7 @@ export async function sweep(context: SweepContext, workload: WorkloadName): Prom
       { onWindowStart: () => meter.begin(), onWindowEnd: () => (usage = meter.end()) },
     );
     const step = toStepResult(result, usage);
+    step.cpu_us_per_request = cpuPerRequest(step, options.durationSeconds);
     steps.push(step);
     const errors = Object.entries(step.errors).map(([kind, count]) => `${kind} ${count}`);
     log(
