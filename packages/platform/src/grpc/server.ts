@@ -40,7 +40,8 @@ export function createGrpcServer(options: GrpcServerOptions): GrpcServer {
   const health = HealthState();
   // Outermost first: the span (continuing the caller's trace) and the measurement enclose
   // everything, including the observe middleware's mapping of crashes to INTERNAL.
-  let base = createServer();
+  // No channelz: its per-call bookkeeping serves a debug service Wren does not expose.
+  let base = createServer({ 'grpc.enable_channelz': 0 });
   if (tracingEnabled()) base = base.use(openTelemetryServerMiddleware());
   if (options.registry) base = base.use(grpcServerMetricsMiddleware(options.registry));
   const server = base
