@@ -2,6 +2,7 @@ import type { Event } from '@wren/contracts/events/v1/events.js';
 import { Event as EventMessage } from '@wren/contracts/events/v1/events.js';
 import { createTestDatabase, eventually } from '@wren/testkit';
 import type { Kysely } from 'kysely';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   applyEventOnce,
@@ -126,6 +127,43 @@ describe('transactional outbox and relay', () => {
     const total = [...first.received, ...second.received].filter((e) => followerOf(e) === 'leader-1');
     expect(total).toHaveLength(1);
     expect(Math.min(first.received.length, second.received.length)).toBe(0);
+  });
+
+  it('holds an event back while an older transaction runs, then delivers it at once, not after a poll', async () => {
+    // Its own pool and connection: the shared pool is held by the relays of the tests above.
+    const url = database.pool.options.connectionString ?? '';
+    const own = createDatabase({ url, max: 3, applicationName: 'held-back' });
+    const received: Event[] = [];
+    const relay = startOutboxRelay({
+      pool: own.pool,
+      log,
+      // Far longer than the test waits: only the held-back retry can deliver in time.
+      pollIntervalMs: 30_000,
+      subscribers: [{ name: 'held-back', deliver: async (events) => void received.push(...events) }],
+    });
+    const older = new pg.Client({ connectionString: url });
+    await older.connect();
+    try {
+      await eventually(async () => {
+        const { rows } = await older.query("SELECT 1 FROM outbox_cursors WHERE subscriber = 'held-back'");
+        return rows.length === 1;
+      });
+      // An older transaction with an id, still open: it could yet commit an event before ours.
+      await older.query('BEGIN');
+      await older.query('SELECT pg_current_xact_id()');
+      await db.transaction().execute((trx) => publishEvents(trx, 'test', [followed('held-1')]));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(received.filter((e) => followerOf(e) === 'held-1')).toHaveLength(0);
+      // It ends without writing an event: no NOTIFY comes.
+      await older.query('COMMIT');
+      const ended = performance.now();
+      await eventually(async () => received.some((e) => followerOf(e) === 'held-1'), 2000);
+      expect(performance.now() - ended).toBeLessThan(1000);
+    } finally {
+      await older.end();
+      await relay.stop();
+      await own.close();
+    }
   });
 
   it('serves several subscribers from one relay, and releases every connection on stop', async () => {

@@ -52,23 +52,37 @@ interface BatchRow {
   id: string;
   txid: string;
   event: Buffer;
+  /** Below the oldest running transaction: no row can still commit before it. */
+  ready: boolean;
 }
 
+/**
+ * A committed event that is not yet ready (an older transaction is still running) is
+ * looked at again this soon, not after the poll interval: no NOTIFY will come for it when
+ * that older transaction ends, and under steady load the last events of a burst would
+ * otherwise wait a whole poll (≈ 1 s) to be delivered.
+ */
+export const HELD_BACK_RETRY_MS = 20;
+
+/** Delivers the next ready rows; says how many, and whether committed rows wait behind them. */
 async function deliverBatch(
   options: Required<Pick<OutboxRelayOptions, 'pool' | 'batchSize'>> & { metrics?: OutboxMetrics },
   subscriber: OutboxSubscriber,
-): Promise<number> {
-  const { rows } = await options.pool.query<BatchRow>(
-    `SELECT o.id, o.txid::text AS txid, o.event
+): Promise<{ delivered: number; heldBack: boolean }> {
+  // In (txid, id) order every ready row comes before every row that is not: one more row
+  // than a batch tells whether anything is held back.
+  const { rows: read } = await options.pool.query<BatchRow>(
+    `SELECT o.id, o.txid::text AS txid, o.event, o.txid < pg_snapshot_xmin(pg_current_snapshot()) AS ready
        FROM outbox o, outbox_cursors c
       WHERE c.subscriber = $1
         AND (o.txid, o.id) > (c.last_txid, c.last_id)
-        AND o.txid < pg_snapshot_xmin(pg_current_snapshot())
       ORDER BY o.txid, o.id
       LIMIT $2`,
-    [subscriber.name, options.batchSize],
+    [subscriber.name, options.batchSize + 1],
   );
-  if (rows.length === 0) return 0;
+  const rows = read.filter((row) => row.ready).slice(0, options.batchSize);
+  const heldBack = read.some((row) => !row.ready);
+  if (rows.length === 0) return { delivered: 0, heldBack };
   const events = rows.map((row) => Event.decode(row.event));
   // The delivery continues the trace of the request that caused the events.
   await inSpanContinuing(
@@ -83,7 +97,7 @@ async function deliverBatch(
     'UPDATE outbox_cursors SET last_txid = $2::xid8, last_id = $3, updated_at = now() WHERE subscriber = $1',
     [subscriber.name, last.txid, last.id],
   );
-  return rows.length;
+  return { delivered: rows.length, heldBack };
 }
 
 export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
@@ -169,9 +183,10 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
           }
           log.info({ subscriber: subscriber.name }, 'outbox relay delivering');
         }
-        const delivered = await deliverBatch({ pool, batchSize, metrics }, subscriber);
+        const { delivered, heldBack } = await deliverBatch({ pool, batchSize, metrics }, subscriber);
         failures = 0;
-        if (delivered < batchSize) await pause(pollIntervalMs, true);
+        if (heldBack) await pause(HELD_BACK_RETRY_MS, true);
+        else if (delivered < batchSize) await pause(pollIntervalMs, true);
       } catch (error) {
         if (stopping.signal.aborted) break;
         failures += 1;
