@@ -57,25 +57,53 @@ export function rateRatio(a: number, b: number): number | null {
   return b > 0 ? ratio(a, b) : null;
 }
 
+export interface CpuRatio {
+  total: number;
+  postgres: number | null;
+  offered_rps: number;
+  /** False when no offered rate met p99 ≤ 50 ms on both sides: then the lowest rate both served. */
+  within_objective: boolean;
+}
+
 /**
  * Wren's CPU per request ÷ the reference's, in total and for PostgreSQL, at the highest
- * offered rate where both met p99 ≤ 50 ms: the same load, both within the objective.
+ * offered rate where both met p99 ≤ 50 ms: the same load, both within the objective. When
+ * there is none, at the lowest offered rate both served with ≤ 1% errors (marked so): the
+ * cost of a request is still worth comparing when the latency objective is missed.
  */
 export function cpuRatio(
   wren: readonly StepResult[],
   reference: readonly StepResult[],
   durationSeconds: number,
-): { total: number; postgres: number | null; offered_rps: number } | null {
-  const met = new Map(reference.filter(withinObjective).map((step) => [step.target_rps, step]));
-  const common = wren.filter((step) => withinObjective(step) && met.has(step.target_rps));
-  const wrenStep = common.reduce<StepResult | undefined>(
-    (best, step) => (best === undefined || step.target_rps > best.target_rps ? step : best),
-    undefined,
+): CpuRatio | null {
+  const pick = (
+    accept: (step: StepResult) => boolean,
+    better: (a: StepResult, b: StepResult) => boolean,
+  ): [StepResult, StepResult] | undefined => {
+    const theirs = new Map(reference.filter(accept).map((step) => [step.target_rps, step]));
+    const ours = wren
+      .filter((step) => accept(step) && theirs.has(step.target_rps))
+      .reduce<StepResult | undefined>(
+        (best, step) => (best === undefined || better(step, best) ? step : best),
+        undefined,
+      );
+    return ours ? [ours, theirs.get(ours.target_rps) as StepResult] : undefined;
+  };
+  const within = pick(withinObjective, (a, b) => a.target_rps > b.target_rps);
+  const served = pick(
+    (step) => step.error_rate <= STOP_ERROR_RATE,
+    (a, b) => a.target_rps < b.target_rps,
   );
-  if (!wrenStep) return null;
-  const ours = cpuPerRequest(wrenStep, durationSeconds);
-  const theirs = cpuPerRequest(met.get(wrenStep.target_rps) as StepResult, durationSeconds);
+  const pair = within ?? served;
+  if (!pair) return null;
+  const ours = cpuPerRequest(pair[0], durationSeconds);
+  const theirs = cpuPerRequest(pair[1], durationSeconds);
   if (!ours?.total || !theirs?.total) return null;
   const postgres = ours.postgres !== undefined && theirs.postgres ? ratio(ours.postgres, theirs.postgres) : null;
-  return { total: ratio(ours.total, theirs.total), postgres, offered_rps: wrenStep.target_rps };
+  return {
+    total: ratio(ours.total, theirs.total),
+    postgres,
+    offered_rps: pair[0].target_rps,
+    within_objective: within !== undefined,
+  };
 }

@@ -4,6 +4,7 @@
  * the databases are, and the server version.
  */
 import pg from 'pg';
+import type { EventBacklog } from './steps.js';
 
 export const DATABASES = ['wren_users', 'wren_posts', 'wren_notifications'] as const;
 
@@ -52,6 +53,14 @@ export async function waitForEventsApplied(serverUrl: string, timeoutMs: number)
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   throw new Error(`events still pending after ${timeoutMs / 1000} s`);
+}
+
+/** The events not yet applied now, and the seconds until every one is (the step's backlog). */
+export async function eventBacklog(serverUrl: string, timeoutMs: number): Promise<EventBacklog> {
+  const pending = await pendingEvents(serverUrl);
+  if (pending === 0) return { pending_at_end: 0, drain_seconds: 0 };
+  const { seconds } = await waitForEventsApplied(serverUrl, timeoutMs);
+  return { pending_at_end: pending, drain_seconds: seconds };
 }
 
 export async function databaseSizes(serverUrl: string): Promise<Record<string, number>> {

@@ -29,6 +29,13 @@ export type ChildMessage =
 
 let origin: URL | undefined;
 let data: WorkloadData | undefined;
+/**
+ * Makes this run's idempotency keys its own. The requests repeat from run to run (same seed
+ * and label), and a run on a reused data directory would otherwise send the keys of an
+ * earlier run: Wren would answer its composes from the stored responses (creating nothing)
+ * while the reference, which ignores keys, did the work.
+ */
+const RUN_KEY = `${Date.now().toString(36)}${process.pid.toString(36)}`;
 
 const tell = (message: ChildMessage) => process.send?.(message);
 
@@ -42,7 +49,7 @@ async function runStep(order: StepOrder): Promise<void> {
   const agent: http.Agent = keepAliveAgent(order.config.maxInFlight);
   const send = async (index: number, budgetMs: number): Promise<Outcome> => {
     const prng = streamOf(index);
-    const spec = buildRequest(prng, pickKind(prng, mix), workload, `${order.label}-${index}`);
+    const spec = buildRequest(prng, pickKind(prng, mix), workload, `${RUN_KEY}-${order.label}-${index}`);
     const result = await httpRequest(agent, target, spec, budgetMs);
     if (result.kind !== 'answer') return result;
     return result.status >= 200 && result.status < 300 ? { kind: 'ok' } : { kind: 'http', status: result.status };

@@ -1,6 +1,7 @@
 /** The result of one workload's run: the JSON kept in bench/results/ and its Markdown summary. */
 import { cpus, release, totalmem, type } from 'node:os';
 import type { CeilingResult } from './ceiling.js';
+import type { CpuRatio } from './cpu-per-request.js';
 import type { PhaseTiming, TextStats } from './seed.js';
 import { type StepResult, TARGET_P99_MS } from './steps.js';
 
@@ -70,7 +71,7 @@ export interface BenchReport {
   /** Wren's max_rps_at_p99_50ms ÷ the reference's. */
   ratio_to_reference: number | null;
   /** Wren's CPU µs per request ÷ the reference's, at the highest offered rate both met p99 ≤ 50 ms. */
-  cpu_ratio_to_reference: { total: number; postgres: number | null; offered_rps: number } | null;
+  cpu_ratio_to_reference: CpuRatio | null;
   machine: MachineInfo;
 }
 
@@ -125,9 +126,13 @@ export function referenceSection(report: BenchReport): string[] {
       `${reference.max_rps_at_p99_50ms} req/s (ratio ${report.ratio_to_reference ?? '–'}). ` +
       `Saturation: ${report.saturation_rps} against ${reference.saturation_rps} req/s.** ` +
       (cpu
-        ? `At ${cpu.offered_rps} req/s, where both met the objective, Wren spends ${times(cpu.total)} the reference's ` +
-          `CPU per request in total and ${times(cpu.postgres)} its PostgreSQL CPU.`
-        : `At no offered rate did both meet p99 ≤ ${TARGET_P99_MS} ms: no CPU ratio.`),
+        ? `At ${cpu.offered_rps} req/s, ${
+            cpu.within_objective
+              ? 'where both met the objective'
+              : `the lowest rate both served (no rate met p99 ≤ ${TARGET_P99_MS} ms on both sides)`
+          }, Wren spends ${times(cpu.total)} the reference's CPU per request in total and ` +
+          `${times(cpu.postgres)} its PostgreSQL CPU.`
+        : 'No offered rate was served by both: no CPU ratio.'),
     '',
     '| offered | Wren achieved | Wren p99 ms | Wren CPU µs/req | reference achieved | reference p99 ms | reference CPU µs/req |',
     '| ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
@@ -220,6 +225,22 @@ export function renderMarkdown(report: BenchReport, svgFile: string): string {
         `| ${step.target_rps} | ${kind} | ${result.requests} | ${ms(result.latency.p50_ms)} | ${ms(result.latency.p99_ms)} | ${errorsText(result.errors)} |`,
       );
     }
+  }
+  const backlogs = report.steps.filter((step) => step.events !== undefined);
+  if (backlogs.length > 0) {
+    lines.push(
+      '',
+      '### Events',
+      '',
+      "Wren's events not yet applied by every subscriber at the end of each step's window, and the time " +
+        'they took to drain (a subscriber that keeps up drains in under a second).',
+      '',
+      '| offered | pending at the end | drained in s |',
+      '| ---: | ---: | ---: |',
+      ...backlogs.map(
+        (step) => `| ${step.target_rps} | ${step.events?.pending_at_end} | ${step.events?.drain_seconds} |`,
+      ),
+    );
   }
   lines.push(...referenceSection(report));
   lines.push('', '## Seeding', '');

@@ -5,7 +5,7 @@ import { dropReference } from '../reference/load.js';
 import { ApiClient } from './api-client.js';
 import { type CeilingTarget, measureCeiling, WREN_CEILING } from './ceiling.js';
 import { collectCursors } from './cursors.js';
-import { databaseSizes, postServiceCounts, serverVersion, waitForEventsApplied } from './database.js';
+import { databaseSizes, eventBacklog, postServiceCounts, serverVersion, waitForEventsApplied } from './database.js';
 import { loadGraph } from './graph.js';
 import { LoadGeneratorProcess } from './load-generator-client.js';
 import type { BenchOptions } from './options.js';
@@ -71,14 +71,15 @@ export async function runBench(options: BenchOptions): Promise<void> {
     });
     log(`Wren ready in ${wren.startupSeconds} s at ${wren.origin}; its logs: ${wren.logFile}`);
   }
-  const stopWren = () => void wren?.stop().then(() => process.exit(130));
+  let reference: ReferenceForRun | undefined;
+  // Ctrl-C stops what the bench started (the reference server too), then exits.
+  const stopWren = () => void Promise.allSettled([reference?.stop(), wren?.stop()]).then(() => process.exit(130));
   process.once('SIGINT', stopWren);
   const origin = wren?.origin ?? (options.target as string);
   const serverUrl = wren?.serverUrl ?? options.databaseUrl;
   const groups = wren?.groups ?? groupsOfPids(options.pids);
   const api = new ApiClient(origin, options.seedConcurrency);
   let generator: LoadGeneratorProcess | undefined;
-  let reference: ReferenceForRun | undefined;
 
   try {
     // Timelines read the follow graph that post-service replicates from user-service's events.
@@ -159,7 +160,11 @@ export async function runBench(options: BenchOptions): Promise<void> {
       referenceSteps?: StepResult[];
     }> = [];
     for (const workload of options.workloads) {
-      const steps = await sweep({ options, generator: loadGenerator, groups, beforeStep, log }, workload);
+      const backlog = serverUrl ? () => eventBacklog(serverUrl, 600_000) : undefined;
+      const steps = await sweep(
+        { options, generator: loadGenerator, groups, beforeStep, eventBacklog: backlog, log },
+        workload,
+      );
       let referenceSteps: StepResult[] | undefined;
       if (reference) {
         // The same generator, rates and seed; only the origin, tokens and cursors differ.

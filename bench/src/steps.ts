@@ -27,6 +27,16 @@ export interface StepResult {
   processes: Record<string, GroupUsage>;
   /** µs of CPU per completed request of each group and in total (cpu-per-request.ts); null if none completed. */
   cpu_us_per_request?: Record<string, number> | null;
+  /**
+   * Wren's events at the end of the step's window: how many were not yet applied by every
+   * subscriber, and how long they took to drain (a subscriber that keeps up drains in < 1 s).
+   */
+  events?: EventBacklog;
+}
+
+export interface EventBacklog {
+  pending_at_end: number;
+  drain_seconds: number;
 }
 
 export function toStepResult(result: OpenLoopResult, processes: Record<string, GroupUsage>): StepResult {

@@ -7,7 +7,7 @@ import { cpuPerRequest } from './cpu-per-request.js';
 import type { LoadGeneratorProcess } from './load-generator-client.js';
 import type { BenchOptions } from './options.js';
 import { type GroupUsage, type ProcessGroup, ProcessMeter, singleProcess, wholeMachine } from './proc-stats.js';
-import { pastLimits, type StepResult, toStepResult } from './steps.js';
+import { type EventBacklog, pastLimits, type StepResult, toStepResult } from './steps.js';
 import type { WorkloadName } from './workload.js';
 
 export interface SweepContext {
@@ -17,6 +17,8 @@ export interface SweepContext {
   groups: ProcessGroup[];
   /** Before each step: the previous step's events applied, tokens fresh. */
   beforeStep: () => Promise<void>;
+  /** After each step: the events it left unapplied and how long they took to drain. */
+  eventBacklog?: () => Promise<EventBacklog>;
   log: (line: string) => void;
 }
 
@@ -45,13 +47,17 @@ export async function sweep(context: SweepContext, workload: WorkloadName): Prom
     );
     const step = toStepResult(result, usage);
     step.cpu_us_per_request = cpuPerRequest(step, options.durationSeconds);
+    if (context.eventBacklog) step.events = await context.eventBacklog();
     steps.push(step);
     const errors = Object.entries(step.errors).map(([kind, count]) => `${kind} ${count}`);
     log(
       `  achieved ${step.achieved_rps}/s, p50 ${step.p50_ms} ms, p99 ${step.p99_ms} ms, max ${step.max_ms} ms, ` +
         `errors ${errors.length > 0 ? errors.join(', ') : 0}; cores: ${Object.entries(usage)
           .map(([name, group]) => `${name} ${group.cores}`)
-          .join(', ')}`,
+          .join(', ')}` +
+        (step.events
+          ? `; events pending ${step.events.pending_at_end}, drained in ${step.events.drain_seconds} s`
+          : ''),
     );
     if (pastLimits(step)) {
       log(`  past the limits (p99 > 1 s or errors > 1%): no higher rates`);

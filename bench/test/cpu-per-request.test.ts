@@ -49,8 +49,21 @@ describe('CPU per request', () => {
       step(600, 2, 8, { processes: { reference: usage(2), postgres: usage(4) } }),
     ];
     // At 300 req/s for 10 s: Wren 9 s of CPU, the reference 3 s; PostgreSQL 3 s against 2 s.
-    expect(cpuRatio(wren, reference, 10)).toEqual({ total: 3, postgres: 1.5, offered_rps: 300 });
-    expect(cpuRatio([step(100, 60, 90)], reference, 10)).toBeNull();
+    expect(cpuRatio(wren, reference, 10)).toEqual({
+      total: 3,
+      postgres: 1.5,
+      offered_rps: 300,
+      within_objective: true,
+    });
+    // Wren met the objective nowhere: the lowest rate both served (its 5 s against 1 s).
+    expect(cpuRatio([step(100, 60, 90), step(300, 90, 900)], reference, 10)).toEqual({
+      total: 5,
+      postgres: null,
+      offered_rps: 100,
+      within_objective: false,
+    });
+    // Nothing both served without errors: no ratio.
+    expect(cpuRatio([step(100, 60, 90, { error_rate: 0.5 })], reference, 10)).toBeNull();
   });
 });
 

@@ -92,7 +92,12 @@ describe('the report beside the reference server', () => {
     expect(json.reference.steps).toHaveLength(3);
     expect(json.ratio_to_reference).toBe(0.5);
     // At 300 req/s (3000 requests): Wren 9 s of CPU, the reference 2.75 s; PostgreSQL 2.9 s against 1.45 s.
-    expect(json.cpu_ratio_to_reference).toEqual({ total: 3.273, postgres: 2, offered_rps: 300 });
+    expect(json.cpu_ratio_to_reference).toEqual({
+      total: 3.273,
+      postgres: 2,
+      offered_rps: 300,
+      within_objective: true,
+    });
   });
 
   it('JSON without the reference: nulls', () => {
@@ -119,10 +124,12 @@ describe('the report beside the reference server', () => {
     expect(markdown).toContain("The reference's ceiling failed: pgbench exited 1");
   });
 
-  it('Markdown: a sweep that stopped early leaves dashes, and no common rate means no CPU ratio', () => {
+  it('Markdown: a sweep that stopped early leaves dashes; missing the objective compares the lowest rate', () => {
     const report = build(referenceRun(), [step(100, 60, 900, { processes: { postgres: usage(1) } })]);
     const markdown = renderMarkdown(report, 'x.svg');
     expect(markdown).toMatch(/^\| 300 \| – \| – \| – \| 300 \| 6\.0 \| \d+ \|$/m);
-    expect(markdown).toContain('no CPU ratio');
+    expect(markdown).toContain('At 100 req/s, the lowest rate both served (no rate met p99 ≤ 50 ms on both sides)');
+    const failed = build(referenceRun(), [step(100, 60, 900, { error_rate: 0.5 })]);
+    expect(renderMarkdown(failed, 'x.svg')).toContain('no CPU ratio');
   });
 });

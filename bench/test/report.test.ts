@@ -3,7 +3,7 @@ import { CEILING_SCOPE, parsePgbenchOutput } from '../src/ceiling.js';
 import { parseOptions } from '../src/options.js';
 import { type BenchReport, machineInfo, renderMarkdown } from '../src/report.js';
 import { buildReport } from '../src/results.js';
-import { maxRpsWithin, pastLimits, toStepResult } from '../src/steps.js';
+import { maxRpsWithin, pastLimits, type StepResult, toStepResult } from '../src/steps.js';
 import { step } from './fixtures.js';
 
 const PGBENCH = `transaction type: multiple scripts
@@ -195,5 +195,16 @@ describe('the result files', () => {
     expect(markdown.match(/^\| \d+ \| \d+/gm)).toHaveLength(3);
     expect(markdown).toContain('1027 tps');
     expect(markdown).toContain('register: 20 s (962 requests, 48/s); cores: user-service 0.80');
+  });
+
+  it('lists the events each step left behind and how long they took to drain, when measured', () => {
+    expect(renderMarkdown(report(), 'chart.svg')).not.toContain('### Events');
+    const measured = report();
+    measured.steps[0] = { ...(measured.steps[0] as StepResult), events: { pending_at_end: 0, drain_seconds: 0 } };
+    measured.steps[1] = { ...(measured.steps[1] as StepResult), events: { pending_at_end: 42, drain_seconds: 0.75 } };
+    const markdown = renderMarkdown(measured, 'chart.svg');
+    expect(markdown).toContain('### Events');
+    expect(markdown).toMatch(/^\| 250 \| 0 \| 0 \|$/m);
+    expect(markdown).toMatch(/^\| 1000 \| 42 \| 0\.75 \|$/m);
   });
 });
