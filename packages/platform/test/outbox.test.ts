@@ -1,10 +1,11 @@
 import type { Event } from '@wren/contracts/events/v1/events.js';
 import { Event as EventMessage } from '@wren/contracts/events/v1/events.js';
 import { createTestDatabase, eventually } from '@wren/testkit';
-import type { Kysely } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  applyBatchOnce,
   applyEventOnce,
   createDatabase,
   createLogger,
@@ -227,5 +228,42 @@ describe('transactional outbox and relay', () => {
     await expect(applyEventOnce(db, event, handlers)).rejects.toThrow('transient');
     expect(await applyEventOnce(db, event, handlers)).toBe(true);
     expect(calls).toBe(2);
+  });
+
+  it('applies a delivered batch in one transaction: each new event once, in order, or none of them', async () => {
+    const eventOf = (n: number, follower: string): Event => ({
+      id: `01900000-0000-7000-8000-00000000b${String(n).padStart(3, '0')}`,
+      occurredAt: new Date(),
+      producer: 'test',
+      traceparent: '',
+      actors: [],
+      payload: followed(follower),
+    });
+    const [first, second, third] = [eventOf(1, 'b1'), eventOf(2, 'b2'), eventOf(3, 'b3')] as [Event, Event, Event];
+    await applyEventOnce(db, first, { userFollowed: async () => {} });
+    const seen: string[] = [];
+    let failOn: string | undefined = 'b3';
+    const handlers = {
+      userFollowed: async (trx: Transaction<unknown>, value: { followerId: string }) => {
+        await sql`INSERT INTO batch_effects (follower) VALUES (${value.followerId})`.execute(trx);
+        if (value.followerId === failOn) throw new Error('transient');
+        seen.push(value.followerId);
+      },
+    };
+    await sql`CREATE TABLE batch_effects (follower text)`.execute(db);
+    // The third fails: the second's effect and its processed id are rolled back with it.
+    await expect(applyBatchOnce(db, [first, second, third], handlers)).rejects.toThrow('transient');
+    expect((await sql`SELECT * FROM batch_effects`.execute(db)).rows).toEqual([]);
+    // Redelivered (with a repeat inside the batch): the first was applied before, the others once each.
+    failOn = undefined;
+    seen.length = 0;
+    const applied = await applyBatchOnce(db, [first, second, third, second], handlers);
+    expect(applied.map(followerOf)).toEqual(['b2', 'b3']);
+    expect(seen).toEqual(['b2', 'b3']);
+    expect(await applyBatchOnce(db, [second, third], handlers)).toEqual([]);
+    expect((await sql`SELECT follower FROM batch_effects ORDER BY follower`.execute(db)).rows).toEqual([
+      { follower: 'b2' },
+      { follower: 'b3' },
+    ]);
   });
 });
