@@ -167,6 +167,45 @@ describe('transactional outbox and relay', () => {
     }
   });
 
+  it('reads again at once after a NOTIFY that came while it was delivering, not after a poll', async () => {
+    const own = createDatabase({ url: database.pool.options.connectionString ?? '', max: 3, applicationName: 'busy' });
+    const received: string[] = [];
+    let delivering: (() => void) | undefined;
+    const relay = startOutboxRelay({
+      pool: own.pool,
+      log,
+      // Far longer than the test waits: only the remembered NOTIFY can deliver in time.
+      pollIntervalMs: 30_000,
+      subscribers: [
+        {
+          name: 'busy',
+          async deliver(events) {
+            delivering?.();
+            // A slow subscriber: the next event commits (and NOTIFYs) while this one is delivered.
+            await new Promise((resolve) => setTimeout(resolve, 300));
+            received.push(...events.map(followerOf));
+          },
+        },
+      ],
+    });
+    try {
+      const firstDelivery = new Promise<void>((resolve) => {
+        delivering = resolve;
+      });
+      await db.transaction().execute((trx) => publishEvents(trx, 'test', [followed('busy-1')]));
+      await firstDelivery;
+      delivering = undefined;
+      await db.transaction().execute((trx) => publishEvents(trx, 'test', [followed('busy-2')]));
+      const published = performance.now();
+      await eventually(async () => received.includes('busy-2'), 3000);
+      expect(performance.now() - published).toBeLessThan(2000);
+      expect(received.filter((name) => name.startsWith('busy-'))).toEqual(['busy-1', 'busy-2']);
+    } finally {
+      await relay.stop();
+      await own.close();
+    }
+  });
+
   it('serves several subscribers from one relay, and releases every connection on stop', async () => {
     // Its own pool: closing it waits for every connection the relay took, so a leaked one hangs here.
     const own = createDatabase({ url: database.pool.options.connectionString ?? '', max: 4, applicationName: 'own' });

@@ -110,7 +110,12 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   for (const subscriber of options.subscribers) metrics?.relayed(subscriber.name, 0);
   const stopping = new AbortController();
   const wakers = new Set<() => void>();
+  // A NOTIFY that arrives while a subscriber is delivering, not pausing, wakes no one: each
+  // subscriber remembers it instead and reads again at once, or the last events of a burst
+  // would wait a whole poll interval (the bench saw ≈ 1.1 s after every step).
+  const notifiedSince = new Map<string, boolean>();
   const wakeAll = () => {
+    for (const name of notifiedSince.keys()) notifiedSince.set(name, true);
     for (const wake of wakers) wake();
   };
 
@@ -183,8 +188,11 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
           }
           log.info({ subscriber: subscriber.name }, 'outbox relay delivering');
         }
+        // Set before the read: a NOTIFY from here on may be of a row the read does not see.
+        notifiedSince.set(subscriber.name, false);
         const { delivered, heldBack } = await deliverBatch({ pool, batchSize, metrics }, subscriber);
         failures = 0;
+        if (notifiedSince.get(subscriber.name)) continue;
         if (heldBack) await pause(HELD_BACK_RETRY_MS, true);
         else if (delivered < batchSize) await pause(pollIntervalMs, true);
       } catch (error) {
