@@ -1,8 +1,19 @@
 /** Expo push end to end, against a local fake of the Expo push API. */
+
+import { Channel } from '@wren/contracts/notification/v1/notification.js';
 import { uuidv7 } from '@wren/platform';
 import { type ExpoPushFake, startExpoPushFake } from '@wren/testkit/push';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { as, deliver, registerUser, startTestServices, type TestServices, type TestUser } from './helpers.js';
+import {
+  as,
+  deliver,
+  followed,
+  registerUser,
+  startTestServices,
+  T,
+  type TestServices,
+  type TestUser,
+} from './helpers.js';
 import { FAST_PUSH_ENV, settled } from './push-helpers.js';
 
 describe('expo push delivery', () => {
@@ -53,6 +64,24 @@ describe('expo push delivery', () => {
     for (const user of users) {
       expect((await settled(svc, user.id)).map((row) => row.status)).toEqual(Array(10).fill('delivered'));
     }
+  });
+
+  it('sends nothing for a type whose expo_push cell is off', async () => {
+    const ana = await withTokens('ana');
+    await svc.notifications.updatePreferences(
+      { preferences: [{ type: T.NOTIFICATION_TYPE_LIKE, channel: Channel.CHANNEL_EXPO_PUSH, enabled: false }] },
+      as(ana),
+    );
+    const ben = await registerUser(svc, 'ben_off');
+    const before = expo.messages.length;
+    await deliver(svc, liked(ana, ben.id), followed(ben.id, ana.id));
+    await expo.waitForMessages(before + 1);
+    expect((await settled(svc, ana.id)).map((row) => row.status)).toEqual(['delivered']);
+    const mine = expo.messages.slice(before).filter((message) => message.to === tokenOf(ana));
+    expect(mine.map((message) => (message.data as { type?: string }).type)).toEqual(['follow']);
+    // The like exists in-app all the same.
+    const { notifications } = await svc.notifications.listNotifications({ pageSize: 10 }, as(ana));
+    expect(notifications).toHaveLength(2);
   });
 
   it('removes a token whose ticket says DeviceNotRegistered', async () => {

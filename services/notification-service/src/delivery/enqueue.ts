@@ -6,18 +6,17 @@ import { activeTraceparent, uuidv7 } from '@wren/platform';
 import type { Kysely } from 'kysely';
 import { type DeliveryDraft, enqueueDeliveries } from '../db/queries/deliveries.js';
 import type { NotificationDraft } from '../db/queries/notifications.js';
-import { disabledFor } from '../db/queries/preferences.js';
-import { destinationsOf } from '../db/queries/push-destinations.js';
+import { pushTargetsOf } from '../db/queries/push-destinations.js';
 import type { NotificationDatabase } from '../db/schema.js';
 
 export async function enqueuePushes(db: Kysely<NotificationDatabase>, created: NotificationDraft[]): Promise<void> {
   if (created.length === 0) return;
   const recipients = [...new Set(created.map((n) => n.recipient_id))];
-  const destinations = await destinationsOf(db, recipients);
-  if (destinations.webPush.length === 0 && destinations.expo.length === 0) return;
   // Only the cells turned off are stored: a channel is on unless its cell is there.
-  const webOff = await disabledFor(db, recipients, 'web_push');
-  const expoOff = await disabledFor(db, recipients, 'expo_push');
+  const destinations = await pushTargetsOf(db, recipients);
+  if (destinations.webPush.length === 0 && destinations.expo.length === 0) return;
+  const webOff = destinations.webPushOff;
+  const expoOff = destinations.expoOff;
   const drafts: DeliveryDraft[] = [];
   const traceparent = activeTraceparent();
   for (const notification of created) {

@@ -17,9 +17,8 @@
  */
 import { isUuid, uuidv7 } from '@wren/platform';
 import type { Kysely } from 'kysely';
-import { deletedAmong } from '../db/queries/actors.js';
 import { insertNotifications, type NotificationDraft } from '../db/queries/notifications.js';
-import { disabledFor } from '../db/queries/preferences.js';
+import { deletedAndInAppOff } from '../db/queries/preferences.js';
 import { announceNotifications } from '../db/queries/stream.js';
 import type { NotificationDatabase, NotificationTypeValue } from '../db/schema.js';
 import { enqueuePushes } from '../delivery/enqueue.js';
@@ -76,8 +75,8 @@ export async function createNotifications(
   const drafts = [...byKey.values()];
   if (drafts.length === 0) return [];
   const people = [...new Set(drafts.flatMap((draft) => [draft.recipient_id, draft.actor_id]))];
-  const deleted = await deletedAmong(db, people);
-  const inAppOff = await disabledFor(db, [...new Set(drafts.map((draft) => draft.recipient_id))], 'in_app');
+  const recipients = [...new Set(drafts.map((draft) => draft.recipient_id))];
+  const { deleted, inAppOff } = await deletedAndInAppOff(db, people, recipients);
   const wanted = drafts.filter(
     (draft) =>
       !deleted.has(draft.recipient_id) &&

@@ -57,10 +57,3 @@ export async function deleteUser(db: Kysely<NotificationDatabase>, userId: strin
     .onConflict((oc) => oc.column('id').doNothing())
     .execute();
 }
-
-/** Which of these users are deleted accounts. */
-export async function deletedAmong(db: Kysely<NotificationDatabase>, userIds: string[]): Promise<Set<string>> {
-  if (userIds.length === 0) return new Set();
-  const rows = await db.selectFrom('deleted_users').select('id').where('id', 'in', userIds).execute();
-  return new Set(rows.map((row) => row.id));
-}

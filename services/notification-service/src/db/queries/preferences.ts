@@ -1,5 +1,5 @@
 /** The cells of the type × channel matrix a user turned off; every other cell is on. */
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { ChannelValue, NotificationDatabase, NotificationTypeValue } from '../schema.js';
 
 export interface PreferenceCell {
@@ -34,18 +34,27 @@ export async function setPreferences(
   }
 }
 
-/** Which (user, type) cells among `userIds` have `channel` off, as `user:type` keys. */
-export async function disabledFor(
+/**
+ * What decides whether notifications may be made, in one round trip (it runs for every
+ * event): which of `people` are deleted accounts, and which (recipient, type) cells of
+ * `recipients` have in-app notifications off, as `user:type` keys.
+ */
+export async function deletedAndInAppOff(
   db: Kysely<NotificationDatabase>,
-  userIds: string[],
-  channel: ChannelValue,
-): Promise<Set<string>> {
-  if (userIds.length === 0) return new Set();
-  const rows = await db
-    .selectFrom('disabled_preferences')
-    .select(['user_id', 'type'])
-    .where('user_id', 'in', userIds)
-    .where('channel', '=', channel)
-    .execute();
-  return new Set(rows.map((row) => `${row.user_id}:${row.type}`));
+  people: string[],
+  recipients: string[],
+): Promise<{ deleted: Set<string>; inAppOff: Set<string> }> {
+  const { rows } = await sql<{ user_id: string; type: string | null }>`
+    SELECT id AS user_id, NULL AS type FROM deleted_users WHERE id = ANY(${people}::uuid[])
+    UNION ALL
+    SELECT user_id, type FROM disabled_preferences
+     WHERE user_id = ANY(${recipients}::uuid[]) AND channel = 'in_app'
+  `.execute(db);
+  const deleted = new Set<string>();
+  const inAppOff = new Set<string>();
+  for (const row of rows) {
+    if (row.type === null) deleted.add(row.user_id);
+    else inAppOff.add(`${row.user_id}:${row.type}`);
+  }
+  return { deleted, inAppOff };
 }

@@ -152,18 +152,32 @@ export interface Destinations {
   expo: { token: string; user_id: string }[];
 }
 
-export async function destinationsOf(db: Kysely<NotificationDatabase>, userIds: string[]): Promise<Destinations> {
-  if (userIds.length === 0) return { webPush: [], expo: [] };
-  // One after the other: inside the event's transaction there is one connection.
-  const webPush = await db
-    .selectFrom('web_push_subscriptions')
-    .select(['id', 'user_id'])
-    .where('user_id', 'in', userIds)
-    .execute();
-  const expo = await db
-    .selectFrom('expo_push_tokens')
-    .select(['token', 'user_id'])
-    .where('user_id', 'in', userIds)
-    .execute();
-  return { webPush, expo };
+export interface PushTargets extends Destinations {
+  /** (recipient, type) cells with that channel off, as `user:type` keys. */
+  webPushOff: Set<string>;
+  expoOff: Set<string>;
+}
+
+/**
+ * The push destinations of `userIds` and the push channels they turned off, in one round
+ * trip: it runs for every event that makes notifications, usually to find none.
+ */
+export async function pushTargetsOf(db: Kysely<NotificationDatabase>, userIds: string[]): Promise<PushTargets> {
+  const targets: PushTargets = { webPush: [], expo: [], webPushOff: new Set(), expoOff: new Set() };
+  if (userIds.length === 0) return targets;
+  const { rows } = await sql<{ kind: 'web_push' | 'expo' | 'off'; user_id: string; value: string; channel: string }>`
+    SELECT 'web_push' AS kind, user_id, id::text AS value, '' AS channel
+      FROM web_push_subscriptions WHERE user_id = ANY(${userIds}::uuid[])
+    UNION ALL
+    SELECT 'expo', user_id, token, '' FROM expo_push_tokens WHERE user_id = ANY(${userIds}::uuid[])
+    UNION ALL
+    SELECT 'off', user_id, type, channel FROM disabled_preferences
+     WHERE user_id = ANY(${userIds}::uuid[]) AND channel IN ('web_push', 'expo_push')
+  `.execute(db);
+  for (const row of rows) {
+    if (row.kind === 'web_push') targets.webPush.push({ id: row.value, user_id: row.user_id });
+    else if (row.kind === 'expo') targets.expo.push({ token: row.value, user_id: row.user_id });
+    else (row.channel === 'web_push' ? targets.webPushOff : targets.expoOff).add(`${row.user_id}:${row.value}`);
+  }
+  return targets;
 }
