@@ -124,6 +124,8 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   // Shared by every subscriber loop, so it is created once even when they all start at once.
   let session: Promise<pg.PoolClient> | undefined;
   let sessionClient: pg.PoolClient | undefined;
+  // Sessions already given back after an error: never released twice (pg-pool throws).
+  const released = new WeakSet<pg.PoolClient>();
   const connect = (): Promise<pg.PoolClient> => {
     session ??= (async () => {
       const client = await pool.connect();
@@ -138,9 +140,13 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
           session = undefined;
           sessionClient = undefined;
         }
+        released.add(client);
         client.release(true);
       });
       await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
+      // Lost after LISTEN was answered but before this line: a dead session must not be
+      // kept (every use of it would fail, and nothing would ever replace it).
+      if (lost) throw new Error('the outbox relay lost its connection while starting its session');
       sessionClient = client;
       return client;
     })().catch((error: unknown) => {
@@ -240,7 +246,7 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       session = undefined;
       sessionClient = undefined;
       // Releasing the connection ends the session, and with it the advisory locks.
-      client?.release(true);
+      if (client && !released.has(client)) client.release(true);
     },
   };
 }
