@@ -189,6 +189,11 @@ describe('transactional outbox and relay', () => {
       ],
     });
     try {
+      // Listening (the cursor is made after LISTEN): a NOTIFY before that would be missed.
+      await eventually(async () => {
+        const { rows } = await own.pool.query("SELECT 1 FROM outbox_cursors WHERE subscriber = 'busy'");
+        return rows.length === 1;
+      });
       const firstDelivery = new Promise<void>((resolve) => {
         delivering = resolve;
       });

@@ -167,6 +167,8 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       };
       const timer = setTimeout(done, ms);
       if (wakeable) wakers.add(done);
+      // Stopped while delivering: the abort has fired already and would never end this wait.
+      if (stopping.signal.aborted) return done();
       stopping.signal.addEventListener('abort', done, { once: true });
     });
 
