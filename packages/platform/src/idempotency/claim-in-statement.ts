@@ -14,7 +14,7 @@
  */
 import { type RawBuilder, sql } from 'kysely';
 import { uuidv7 } from '../ids.js';
-import { DEFAULT_IDEMPOTENCY_RETENTION_MS, type IdempotentCall } from './run-idempotent.js';
+import { DEFAULT_IDEMPOTENCY_RETENTION_MS, type IdempotentCall, TAKE_OVER_FREE_KEY } from './run-idempotent.js';
 
 /**
  * The claim of `call.key` with `response` (its encoding) for a statement's CTE, e.g.
@@ -32,9 +32,6 @@ export function claimWithResponse(
            (user_id, method, key, request_hash, claim_id, claimed_until, expires_at, response)
     VALUES (${call.userId}, ${call.method}, ${call.key}, ${hash}, ${uuidv7()}, now(),
             now() + ${retentionMs} * interval '1 millisecond', ${Buffer.from(response)})
-    ON CONFLICT (user_id, method, key) DO UPDATE SET
-      request_hash = excluded.request_hash, claim_id = excluded.claim_id, claimed_until = excluded.claimed_until,
-      response = excluded.response, created_at = now(), expires_at = excluded.expires_at
-    WHERE k.expires_at <= now() OR (k.response IS NULL AND k.claimed_until <= now())
+    ${TAKE_OVER_FREE_KEY}
     RETURNING 1 AS claimed`;
 }

@@ -24,6 +24,17 @@ export const DEFAULT_IDEMPOTENCY_RETENTION_MS = 24 * 3600 * 1000;
  */
 export const DEFAULT_IDEMPOTENCY_CLAIM_TIMEOUT_MS = 10_000;
 
+/**
+ * The one rule for taking a key that exists (table alias `k`): an expired key is free
+ * again, and so is a claim whose request died without a response. Every claim uses it;
+ * the new row's columns replace the old row's (a claim without a response inserts NULL).
+ */
+export const TAKE_OVER_FREE_KEY = sql`
+  ON CONFLICT (user_id, method, key) DO UPDATE SET
+    request_hash = excluded.request_hash, claim_id = excluded.claim_id, claimed_until = excluded.claimed_until,
+    response = excluded.response, created_at = now(), expires_at = excluded.expires_at
+  WHERE k.expires_at <= now() OR (k.response IS NULL AND k.claimed_until <= now())`;
+
 export interface IdempotentCall<Response> {
   userId: string;
   /** Scopes the key: the same key on two methods names two different requests. */
@@ -98,10 +109,7 @@ export async function runIdempotent<DB, Response>(
     INSERT INTO idempotency_keys AS k (user_id, method, key, request_hash, claim_id, claimed_until, expires_at)
     VALUES (${userId}, ${method}, ${key}, ${hash}, ${claimId},
             now() + ${claimMs} * interval '1 millisecond', now() + ${retentionMs} * interval '1 millisecond')
-    ON CONFLICT (user_id, method, key) DO UPDATE SET
-      request_hash = excluded.request_hash, claim_id = excluded.claim_id, claimed_until = excluded.claimed_until,
-      response = NULL, created_at = now(), expires_at = excluded.expires_at
-    WHERE k.expires_at <= now() OR (k.response IS NULL AND k.claimed_until <= now())
+    ${TAKE_OVER_FREE_KEY}
     RETURNING claim_id
   `.execute(db);
 

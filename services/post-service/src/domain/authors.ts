@@ -24,7 +24,7 @@ import {
   insertAuthorIfMissing,
 } from '../db/queries/authors.js';
 import type { MentionJson } from '../db/schema.js';
-import { extractMentionNames } from './text.js';
+import { extractMentionNames, mentionsInOrder } from './text.js';
 
 /** GetUserSummaries takes at most this many names. */
 const MAX_NAMES_PER_LOOKUP = 100;
@@ -95,15 +95,7 @@ export async function authorAndMentioned(
       byName.set(row.username, row);
     }
   }
-  const seen = new Set<string>();
-  const mentioned: MentionJson[] = [];
-  for (const name of names) {
-    const row = byName.get(name);
-    if (!row || seen.has(row.id)) continue;
-    seen.add(row.id);
-    mentioned.push({ user_id: row.id, username: row.username });
-  }
-  return { author, mentioned };
+  return { author, mentioned: mentionsInOrder(names, byName) };
 }
 
 /**

@@ -17,7 +17,7 @@ import {
 import type { MentionJson, PostDatabase, VisibilityValue } from '../db/schema.js';
 import { PRODUCER, postEvents, publish } from './events.js';
 import { textField } from './requests.js';
-import { extractHashtags, extractMentionNames } from './text.js';
+import { extractHashtags, extractMentionNames, mentionsInOrder } from './text.js';
 import { canSee, postNotFound, readersAmong } from './visibility.js';
 
 export interface NewPost {
@@ -43,10 +43,8 @@ export function validateNewPost(request: { text: string; visibility: Visibility 
 /** The known users `text` @mentions (unknown names stay plain text), first mention first. */
 async function mentionedUsers(db: Kysely<PostDatabase>, text: string): Promise<MentionJson[]> {
   const names = extractMentionNames(text);
-  const known = new Map((await findAuthorsByUsernames(db, names)).map((row) => [row.username, row.id]));
-  const ids = [...new Set(names.flatMap((name) => known.get(name) ?? []))];
-  const nameOf = new Map([...known].map(([name, id]) => [id, name]));
-  return ids.map((id) => ({ user_id: id, username: nameOf.get(id) as string }));
+  const known = await findAuthorsByUsernames(db, names);
+  return mentionsInOrder(names, new Map(known.map((row) => [row.username, row])));
 }
 
 /** Ids of the known users `text` @mentions, first mention first. */

@@ -87,3 +87,22 @@ export function extractHashtags(text: string): string[] {
   }
   return [...tags];
 }
+
+/**
+ * The users `names` (as extractMentionNames gives them) point at, among `known` (by
+ * lower-case username), first mention first, each once: what a post stores as its mentions.
+ */
+export function mentionsInOrder(
+  names: readonly string[],
+  known: ReadonlyMap<string, { id: string; username: string }>,
+): { user_id: string; username: string }[] {
+  const seen = new Set<string>();
+  const mentions: { user_id: string; username: string }[] = [];
+  for (const name of names) {
+    const user = known.get(name);
+    if (!user || seen.has(user.id)) continue;
+    seen.add(user.id);
+    mentions.push({ user_id: user.id, username: user.username });
+  }
+  return mentions;
+}

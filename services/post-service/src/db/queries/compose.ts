@@ -35,8 +35,8 @@ export async function insertComposedPost(
   post: ComposedPost,
   claim: RawBuilder<unknown> | undefined,
 ): Promise<{ written: boolean }> {
-  // One statement text with or without a claim, so both stay prepared: without a key the
-  // claim CTE selects one row and writes nothing.
+  // Without a key the claim CTE selects one row and writes nothing, so every write below is
+  // the same either way (two statement texts, each prepared once per connection).
   const claimed = claim ?? sql`SELECT 1 AS claimed`;
   const event = post.event;
   const { rows } = await sql<{ written: boolean }>`
